@@ -1,0 +1,65 @@
+// The shell: parse argv, load only the command asked for, print errors, set the exit code.
+// Commands are imported lazily so `recipe --help` stays fast.
+import { parseArgs } from 'node:util';
+import type { Command } from './commands/command.ts';
+import { RecipeError } from './model/errors.ts';
+
+// name -> one-line summary (kept here so `recipe --help` loads no command) and its module.
+const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+};
+
+const globalOptions = {
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function usage(): string {
+  const lines = ['Usage: recipe <command> [options]', '', 'Commands:'];
+  for (const [name, { summary }] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${summary}`);
+  lines.push('', 'Every command takes --json for machine-readable output and --help.');
+  lines.push('Exit status: 0 success, 1 a check found problems, 2 bad usage or input.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[], io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) }): Promise<number> {
+  const [name, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout(`${usage()}\n`);
+      return name === undefined ? 2 : 0;
+    }
+    const entry = commands[name];
+    if (!entry) {
+      throw new RecipeError(`unknown command "${name}"`, { hint: `run "recipe --help" for the list: ${Object.keys(commands).join(', ')}` });
+    }
+    const command = (await entry.load()).default;
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new RecipeError((error as Error).message, { hint: `run "recipe ${name} --help"` });
+    }
+    if (parsed.values.help) {
+      io.stdout(`${command.usage.trimEnd()}\n`);
+      return 0;
+    }
+    return await command.run({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      cwd: process.cwd(),
+      env: process.env,
+      json: Boolean(parsed.values.json),
+      stdout: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
+      stderr: (text) => io.stderr(text.endsWith('\n') ? text : `${text}\n`),
+    });
+  } catch (error) {
+    if (error instanceof RecipeError) {
+      if (json) io.stdout(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+      else io.stderr(`recipe: ${error.format()}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`recipe: unexpected failure: ${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  }
+}
