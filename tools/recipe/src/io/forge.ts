@@ -1,0 +1,84 @@
+// The forge (GitHub, GitLab) behind one small interface: open or update the pull request of a
+// branch. The adapters are imported lazily so commands that never talk to a forge stay fast.
+import { RecipeError } from '../model/errors.ts';
+
+export type ForgeType = 'github' | 'gitlab';
+
+/** `repository.forge` in environments.yaml. */
+export interface ForgeConfig {
+  type: ForgeType;
+  /** API base URL; defaults to the public service. GitLab: with or without the `/api/v4` suffix. */
+  apiUrl?: string;
+  /** owner/repo (GitHub) or group/project path (GitLab). */
+  project: string;
+}
+
+export interface PullRequestRequest {
+  /** The branch carrying the change (same repository). */
+  head: string;
+  /** The branch it should be merged into. */
+  base: string;
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+export interface PullRequestResult {
+  number: number;
+  url: string;
+  /** created: a new pull request; updated: the open one for this head branch was rewritten. */
+  action: 'created' | 'updated';
+}
+
+export interface Forge {
+  /** "GitHub" or "GitLab", for messages. */
+  readonly name: string;
+  /** Opens the pull request for `head`, or updates the open one: one open pull request per branch. */
+  upsertPullRequest(request: PullRequestRequest): Promise<PullRequestResult>;
+}
+
+export const TOKEN_VARIABLES: Record<ForgeType, string> = { github: 'GITHUB_TOKEN', gitlab: 'GITLAB_TOKEN' };
+
+/** The token for the forge, or a RecipeError naming the variable to set. */
+export function forgeToken(config: ForgeConfig, env: NodeJS.ProcessEnv): string {
+  const variable = TOKEN_VARIABLES[config.type];
+  const token = env[variable];
+  if (!token) {
+    throw new RecipeError(`${variable} is not set: a token is needed to open the pull request on ${config.type === 'github' ? 'GitHub' : 'GitLab'}`, {
+      hint: `export ${variable}=<a token allowed to open pull requests on ${config.project}>, or pass --no-push to commit locally only`,
+    });
+  }
+  return token;
+}
+
+export async function openForge(config: ForgeConfig, token: string): Promise<Forge> {
+  if (config.type === 'github') return new (await import('./forge-github.ts')).GitHubForge(config, token);
+  return new (await import('./forge-gitlab.ts')).GitLabForge(config, token);
+}
+
+/** What an adapter knows about a failed request, turned into a message for people. */
+export interface ForgeFailure {
+  forge: string;
+  /** What was being done: "creating the pull request for recipe/promote-prod". */
+  doing: string;
+  apiUrl: string;
+  project: string;
+  tokenVariable: string;
+  /** HTTP status; undefined when the server could not be reached. */
+  status?: number;
+  detail: string;
+}
+
+export function forgeError(failure: ForgeFailure, cause: unknown): RecipeError {
+  const { forge, doing, apiUrl, project, tokenVariable, status, detail } = failure;
+  const what = status === undefined ? `could not reach ${apiUrl}` : `${status} ${detail}`;
+  const hints: Record<number, string> = {
+    401: `${tokenVariable} was refused: it is wrong, expired or revoked; set a valid token`,
+    403: `the token behind ${tokenVariable} may not do this on ${project}: it needs write access to pull requests (and issues, for labels)`,
+    404: `${project} was not found at ${apiUrl}, or the token cannot see it: check repository.forge.project and apiUrl in environments.yaml`,
+    409: 'the forge reported a conflict: look at the open pull requests of the branch',
+    422: 'the forge rejected the request: check that the base branch exists (repository.baseBranch) and that the branch was pushed',
+  };
+  const hint = status === undefined ? `check repository.forge.apiUrl in environments.yaml and the network (${detail})` : (hints[status] ?? `the forge answered ${status}: retry later`);
+  return new RecipeError(`${forge}: ${doing} failed: ${what}`, { hint, cause });
+}
