@@ -1,0 +1,215 @@
+// git through the `git` command: commit lookups, path history, committing and pushing with retry.
+import { execFile, type ExecFileException } from 'node:child_process';
+import { RecipeError } from '../model/errors.ts';
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs git in `cwd`; never throws for a non-zero exit (the caller decides what it means). */
+export function runGit(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', ['-C', cwd, ...args], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } }, (error: ExecFileException | null, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') {
+        reject(new RecipeError(`could not run git: ${error.message}`, { hint: 'install git and make sure it is on PATH' }));
+        return;
+      }
+      resolve({ stdout, stderr, code: typeof error?.code === 'number' ? error.code : 0 });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** Runs git and returns stdout; a non-zero exit becomes a RecipeError quoting git. */
+export async function git(cwd: string, args: readonly string[], input?: string): Promise<string> {
+  const result = await runGit(cwd, args, input);
+  if (result.code !== 0) {
+    throw new RecipeError(`git ${args[0]} failed: ${result.stderr.trim() || result.stdout.trim()}`, { hint: `run "git ${args.join(' ')}" in ${cwd} to see why` });
+  }
+  return result.stdout;
+}
+
+/** The subset of `commits` that are commit objects in the repository. */
+export async function existingCommits(cwd: string, commits: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(commits)];
+  if (unique.length === 0) return new Set();
+  const out = await git(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${unique.join('\n')}\n`);
+  const found = new Set<string>();
+  for (const line of out.split('\n')) {
+    const [sha, type] = line.split(' ');
+    if (type === 'commit' && sha) found.add(sha);
+  }
+  return found;
+}
+
+export interface CommitInfo {
+  commit: string;
+  /** Committer time, seconds since the epoch. */
+  time: number;
+  author: string;
+  email: string;
+  subject: string;
+  body: string;
+}
+
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+const FORMAT = `--format=${RECORD}%H${FIELD}%ct${FIELD}%an${FIELD}%ae${FIELD}%s${FIELD}%b`;
+
+function parseLog(out: string): CommitInfo[] {
+  return out
+    .split(RECORD)
+    .slice(1)
+    .map((record) => {
+      const [commit = '', time = '0', author = '', email = '', subject = '', body = ''] = record.split(FIELD);
+      return { commit, time: Number(time), author, email, subject, body: body.trim() };
+    });
+}
+
+/** Details of each given commit, keyed by SHA; unknown commits are left out. */
+export async function commitInfos(cwd: string, commits: readonly string[]): Promise<Map<string, CommitInfo>> {
+  const present = [...(await existingCommits(cwd, commits))];
+  if (present.length === 0) return new Map();
+  const out = await git(cwd, ['log', '--no-walk=unsorted', FORMAT, '--stdin'], `${present.join('\n')}\n`);
+  return new Map(parseLog(out).map((info) => [info.commit, info]));
+}
+
+/** Commits reachable from `to` but not `from` that touch `paths`, newest first. */
+export async function logBetween(cwd: string, from: string, to: string, paths: readonly string[]): Promise<CommitInfo[]> {
+  return parseLog(await git(cwd, ['log', FORMAT, `${from}..${to}`, '--', ...paths]));
+}
+
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  const result = await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
+  return result.code === 0;
+}
+
+export interface FileRevision {
+  commit: string;
+  time: number;
+  author: string;
+  email: string;
+  subject: string;
+  body: string;
+  /** Parents of the commit; a merge's second parent brought the change in. */
+  parents: string[];
+}
+
+/** Commits that changed `file`, newest first, following the first-parent line plus merges. */
+export async function fileHistory(cwd: string, file: string): Promise<FileRevision[]> {
+  const out = await git(cwd, ['log', `--format=${RECORD}%H${FIELD}%ct${FIELD}%an${FIELD}%ae${FIELD}%s${FIELD}%b${FIELD}%P`, '--', file]);
+  return out
+    .split(RECORD)
+    .slice(1)
+    .map((record) => {
+      const [commit = '', time = '0', author = '', email = '', subject = '', body = '', parents = ''] = record.split(FIELD);
+      return { commit, time: Number(time), author, email, subject, body: body.trim(), parents: parents.trim().split(' ').filter(Boolean) };
+    });
+}
+
+/** The merge commits on the first-parent line that brought each of `commits` into HEAD. */
+export async function mergesOf(cwd: string): Promise<CommitInfo[]> {
+  return parseLog(await git(cwd, ['log', '--merges', '--first-parent', FORMAT]));
+}
+
+/** The file's content at a commit, or undefined when it did not exist there. */
+export async function showFile(cwd: string, commit: string, file: string): Promise<string | undefined> {
+  const result = await runGit(cwd, ['show', `${commit}:${file}`]);
+  return result.code === 0 ? result.stdout : undefined;
+}
+
+export async function headCommit(cwd: string): Promise<string> {
+  return (await git(cwd, ['rev-parse', 'HEAD'])).trim();
+}
+
+export async function currentBranch(cwd: string): Promise<string> {
+  const branch = (await git(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')).trim();
+  if (!branch) throw new RecipeError('HEAD is detached', { hint: 'check out the branch to push, e.g. "git switch main"' });
+  return branch;
+}
+
+/** Stages exactly `paths` (additions, edits and deletions) and commits only them. */
+export async function commitPaths(cwd: string, paths: readonly string[], message: string): Promise<string> {
+  await git(cwd, ['add', '-A', '--', ...paths]);
+  const staged = await runGit(cwd, ['diff', '--cached', '--quiet', '--', ...paths]);
+  if (staged.code === 0) return headCommit(cwd);
+  await git(cwd, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
+  return headCommit(cwd);
+}
+
+export interface PushTarget {
+  remote: string;
+  branch: string;
+}
+
+/** The remote and branch HEAD pushes to: the branch's upstream, else origin/<branch>. */
+export async function pushTarget(cwd: string): Promise<PushTarget> {
+  const branch = await currentBranch(cwd);
+  const remote = (await runGit(cwd, ['config', `branch.${branch}.remote`])).stdout.trim() || 'origin';
+  const merge = (await runGit(cwd, ['config', `branch.${branch}.merge`])).stdout.trim().replace(/^refs\/heads\//, '');
+  return { remote, branch: merge || branch };
+}
+
+export interface PushOutcome {
+  /** The commit that landed on the remote. */
+  commit: string;
+  /** How many pushes it took (1 = no conflict). */
+  attempts: number;
+}
+
+export interface PushWithRetryOptions {
+  cwd: string;
+  target?: PushTarget;
+  /** Applies the change to the working tree as it stands now and commits it; returns the new HEAD. */
+  apply: () => Promise<string>;
+  /** Total pushes tried before giving up. */
+  attempts?: number;
+  /** Base delay between attempts in ms (randomised, doubled each time). */
+  backoffMs?: number;
+}
+
+function isRejection(stderr: string): boolean {
+  return /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i.test(stderr);
+}
+
+/**
+ * Applies a change, commits and pushes it. When the remote has moved meanwhile (someone else
+ * pushed), fetches, moves the local branch onto the remote's tip (dropping only our own unpushed
+ * commit), applies the change again to the fresh state and retries; never merges, so history stays
+ * linear and nobody's change is lost. Bounded by `attempts`.
+ */
+export async function pushWithRetry(options: PushWithRetryOptions): Promise<PushOutcome> {
+  const { cwd, apply } = options;
+  const attempts = options.attempts ?? 5;
+  const backoffMs = options.backoffMs ?? 200;
+  const target = options.target ?? (await pushTarget(cwd));
+  let base = await headCommit(cwd);
+  let lastError = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const commit = await apply();
+    const pushed = await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`]);
+    if (pushed.code === 0) return { commit, attempts: attempt };
+    lastError = (pushed.stderr || pushed.stdout).trim();
+    if (!isRejection(`${pushed.stdout}\n${pushed.stderr}`)) {
+      throw new RecipeError(`push to ${target.remote} ${target.branch} failed: ${lastError}`, { hint: `the change is committed locally as ${commit.slice(0, 7)}; fix access to the remote and run "git push"` });
+    }
+    const fetched = await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`]);
+    if (fetched.code !== 0) throw new RecipeError(`fetch from ${target.remote} failed: ${fetched.stderr.trim()}`, { hint: `the change is committed locally as ${commit.slice(0, 7)}` });
+    const remoteTip = (await git(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
+    if (!(await isAncestor(cwd, base, remoteTip))) {
+      throw new RecipeError(`the local branch has commits that are not on ${target.remote}/${target.branch}`, {
+        hint: `push or rebase them first ("git pull --rebase"); the change is committed locally as ${commit.slice(0, 7)}`,
+      });
+    }
+    // Our commit is the only local one: drop it and stand on the remote's tip to apply again.
+    await git(cwd, ['reset', '--quiet', '--keep', remoteTip]);
+    base = remoteTip;
+    if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random())));
+  }
+  throw new RecipeError(`push to ${target.remote} ${target.branch} was rejected ${attempts} times: ${lastError}`, {
+    exitCode: 1,
+    hint: 'the remote is changing faster than recipe can follow; run the command again',
+  });
+}

@@ -1,0 +1,186 @@
+// JSON Schemas of the releases files, checked with Ajv; every violation becomes a RecipeError at
+// the file, line and column of the offending node, naming the field and what is expected there.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { problemAt, type PathSegment, type YamlFile } from './yaml-file.ts';
+import type { RecipeError } from './errors.ts';
+
+const name = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 53, description: 'a lowercase DNS label such as "records" (letters, digits, dashes)' };
+const commit = { type: 'string', pattern: '^[0-9a-f]{40}$', description: 'the full 40-hex commit SHA of the monorepo (git rev-parse <commit>)' };
+
+export const environmentsSchema = {
+  $id: 'environments.yaml',
+  type: 'object',
+  additionalProperties: false,
+  required: ['repository', 'environments', 'services'],
+  properties: {
+    repository: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      description: 'where the services come from: url (what Flux clones), webUrl, baseBranch, forge',
+      properties: {
+        url: { type: 'string', minLength: 1, description: 'the Git URL Flux clones, e.g. https://github.com/acme/platform.git' },
+        webUrl: { type: 'string', minLength: 1, description: 'the web address used for compare links, e.g. https://github.com/acme/platform' },
+        baseBranch: { type: 'string', minLength: 1, description: 'the branch promotions open pull requests against, e.g. main' },
+        forge: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'project'],
+          description: 'the forge pull requests are opened on: type, apiUrl, project',
+          properties: {
+            type: { enum: ['github', 'gitlab'], description: 'github or gitlab' },
+            apiUrl: { type: 'string', minLength: 1, description: 'the API URL, e.g. https://api.github.com' },
+            project: { type: 'string', minLength: 1, description: 'owner/repo (GitHub) or group/project (GitLab)' },
+          },
+        },
+      },
+    },
+    environments: {
+      type: 'array',
+      minItems: 1,
+      description: 'the environments in promotion order',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'namespace'],
+        description: 'an environment: name, namespace, context, auto, from, gates',
+        properties: {
+          name,
+          namespace: { ...name, maxLength: 63, description: 'the Kubernetes namespace the services run in, e.g. platform-dev' },
+          context: { type: 'string', minLength: 1, description: 'the kubeconfig context `recipe verify` uses' },
+          auto: { type: 'boolean', description: 'true when CI may update it with `recipe set`' },
+          from: { ...name, description: 'the environment it is promoted from (default: the one before it)' },
+          gates: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'promotion gates: verified, soak, evidence',
+            properties: {
+              verified: { type: 'boolean', description: 'true to accept only snapshots verified against the cluster' },
+              soak: { type: 'string', pattern: '^[0-9]+[smhd]$', description: 'a duration such as 30m, 24h or 2d' },
+              evidence: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'a list of check names, e.g. [e2e]' },
+            },
+          },
+        },
+      },
+    },
+    services: {
+      type: 'object',
+      description: 'the deployables, keyed by name',
+      propertyNames: name,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['project', 'chart', 'image'],
+        description: 'a service: project, chart, image',
+        properties: {
+          project: { type: 'string', minLength: 1, description: 'the path of the service in the monorepo, e.g. services/records' },
+          chart: { type: 'string', minLength: 1, description: 'the path of its Helm chart, e.g. charts/records' },
+          image: { type: 'string', pattern: '^[^:@\\s]+$', description: 'the image repository without a tag, e.g. ghcr.io/acme/platform/records' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const recipeSchema = {
+  $id: 'recipe.yaml',
+  type: 'object',
+  additionalProperties: false,
+  required: ['environment', 'services'],
+  properties: {
+    environment: { ...name, description: 'the name of the environment, the same as its folder' },
+    snapshot: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'the full 64-hex id of the snapshot this recipe was filled from' },
+    override: { type: 'string', minLength: 1, description: 'why a promotion gate was overridden' },
+    hold: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason'],
+      description: 'a hold: reason, since, by (remove it with `recipe unhold <env>`)',
+      properties: {
+        reason: { type: 'string', minLength: 1, description: 'why the environment is held' },
+        since: { type: 'string', description: 'when, as an ISO 8601 time' },
+        by: { type: 'string', description: 'who held it' },
+      },
+    },
+    services: {
+      type: ['object', 'null'],
+      description: 'service -> { commit, version }',
+      propertyNames: name,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['commit'],
+        description: 'a service entry: commit, version',
+        properties: {
+          commit,
+          version: { type: 'string', minLength: 1, description: 'the semantic version of that commit, e.g. 1.4.0' },
+        },
+      },
+    },
+  },
+} as const;
+
+let ajv: Ajv | undefined;
+const compiled = new Map<object, ValidateFunction>();
+
+function validator(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: false });
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+function pathOf(instancePath: string): PathSegment[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function describe(error: ErrorObject): { path: PathSegment[]; message: string; hint?: string; key?: boolean } {
+  const path = pathOf(error.instancePath);
+  const parent = (error.parentSchema ?? {}) as { description?: string; properties?: Record<string, { description?: string }> };
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      const what = parent.properties?.[missing]?.description;
+      return { path, message: `missing required field "${missing}"`, hint: `add "${missing}:"${what ? ` with ${what}` : ''}` };
+    }
+    case 'additionalProperties': {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys(parent.properties ?? {});
+      return { path: [...path, extra], key: true, message: `unknown field "${extra}"`, hint: allowed.length ? `remove it or fix its spelling; allowed fields here: ${allowed.join(', ')}` : 'remove it' };
+    }
+    case 'propertyNames': {
+      const bad = (error.params as { propertyName: string }).propertyName;
+      return { path: [...path, bad], key: true, message: `"${bad}" is not a valid name`, hint: `use ${name.description}` };
+    }
+    case 'minItems':
+      return { path, message: `must not be empty`, hint: parent.description ? `list ${parent.description}` : undefined };
+    case 'type': {
+      const expected = (error.params as { type: string | string[] }).type;
+      return { path, message: `must be ${Array.isArray(expected) ? expected.join(' or ') : `a${/^[aeiou]/.test(String(expected)) ? 'n' : ''} ${expected}`}`, hint: parent.description ? `expected ${parent.description}` : undefined };
+    }
+    default:
+      return { path, message: `${JSON.stringify(error.data)} ${error.message ?? 'is not valid'}`, hint: parent.description ? `expected ${parent.description}` : undefined };
+  }
+}
+
+/** Every schema violation of the file's content, each located in the file; empty when valid. */
+export function schemaProblems(yaml: YamlFile, schema: object): RecipeError[] {
+  const validate = validator(schema);
+  if (validate(yaml.doc.toJS())) return [];
+  const problems: RecipeError[] = [];
+  for (const error of validate.errors ?? []) {
+    // propertyNames reports the name and again through its inner keyword; keep the outer one.
+    if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
+    const { path, message, hint, key } = describe(error);
+    problems.push(problemAt(yaml, path, message, hint, { key }));
+  }
+  return problems;
+}
