@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Config } from '../plugins/env.ts';
+
+export const sqliteFileName = 'records.sqlite';
+
+export interface DatabaseTarget {
+  /** `mysql` with DATABASE_URL, else `sqlite`. */
+  kind: 'mysql' | 'sqlite';
+  /** Where the data lives, safe to log (no password). */
+  description: string;
+}
+
+export function databaseTarget(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): DatabaseTarget {
+  if (config.DATABASE_URL) {
+    const url = new URL(config.DATABASE_URL);
+    return { kind: 'mysql', description: `mysql://${url.host}${url.pathname}` };
+  }
+  return { kind: 'sqlite', description: join(config.DATA_DIR, sqliteFileName) };
+}
+
+/** A knex instance for DATABASE_URL (MySQL through mysql2) or, without it, an SQLite file in DATA_DIR. */
+export function createKnex(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): Knex {
+  if (config.DATABASE_URL) {
+    return knexFactory({
+      client: 'mysql2',
+      connection: { uri: config.DATABASE_URL, connectTimeout: 5_000 } as Knex.MySql2ConnectionConfig,
+      pool: { min: 0, max: 10 },
+      // Fail a request after 5 s without a connection rather than queueing behind a dead database for a minute.
+      acquireConnectionTimeout: 5_000,
+    });
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: join(config.DATA_DIR, sqliteFileName) },
+    useNullAsDefault: true,
+  });
+}

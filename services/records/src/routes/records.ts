@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+const Summary = Type.Object({
+  records: Type.Integer({ description: 'number of rows in the records table' }),
+  version: Type.String(),
+  commit: Type.String(),
+  environment: Type.String({ description: 'APP_ENV' }),
+  secret: Type.String({ description: 'DEMO_SECRET, shown on purpose to prove configuration reaches each environment' }),
+});
+
+const NewRecord = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+const StoredRecord = Type.Object({ id: Type.Integer(), name: Type.String() });
+
+const records: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { knex, config } = fastify;
+
+  fastify.get('/', { schema: { response: { 200: Summary } } }, async () => {
+    const row = await knex('records').count({ count: '*' }).first();
+    return {
+      records: Number(row?.count ?? 0),
+      version: config.APP_VERSION,
+      commit: config.GIT_COMMIT,
+      environment: config.APP_ENV,
+      secret: config.DEMO_SECRET,
+    };
+  });
+
+  fastify.post('/records', { schema: { body: NewRecord, response: { 201: StoredRecord } } }, async (request, reply) => {
+    const { name } = request.body;
+    const [id] = await knex('records').insert({ name });
+    return reply.code(201).send({ id: Number(id), name });
+  });
+};
+
+export default records;

@@ -1,0 +1,53 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './plugins/env.ts';
+
+/** Time the service gets to finish in-flight requests once it stops listening. */
+const drainTimeoutMs = 10_000;
+
+function configOrExit(): Config | undefined {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`records: ${error.message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
+async function main(config: Config) {
+  const app = await buildApp({
+    config,
+    server: {
+      // Longer than the usual load balancer idle timeout (60 s), so the balancer closes idle connections first.
+      keepAliveTimeout: 65_000,
+      requestTimeout: 30_000,
+      connectionTimeout: 30_000,
+    },
+  });
+
+  // podinfo's order: readiness false, wait for the endpoints to drop this pod, then stop listening and drain.
+  closeWithGrace({ delay: config.SHUTDOWN_DELAY_MS + drainTimeoutMs, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an unexpected error');
+    else app.log.info({ signal }, `${signal} received: not ready from now on, closing in ${config.SHUTDOWN_DELAY_MS} ms`);
+    app.readiness.markShuttingDown();
+    if (!err) await sleep(config.SHUTDOWN_DELAY_MS);
+    await app.close();
+    app.log.info('closed');
+  });
+
+  await app.ready();
+  // fastify logs one line per network interface for 0.0.0.0; people and scripts want one line with one URL.
+  const level = app.log.level;
+  app.log.level = 'warn';
+  const address = await app.listen({ port: config.PORT, host: config.HOST }).finally(() => {
+    app.log.level = level;
+  });
+  const url = new URL(address);
+  app.log.info({ url: url.origin }, `records listening on ${url.origin}`);
+}
+
+const config = configOrExit();
+if (config) await main(config);
