@@ -1,0 +1,91 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { RecordsUnreachableError, RecordsValidationError, type RecordsClient } from '../records/client.ts';
+import { checkCompatibility } from '../records/compatibility.ts';
+import { recordNameMaxLength, renderPage, styleHash, type PageModel, type RecordsView } from '../views/page.ts';
+
+const contentSecurityPolicy = `default-src 'none'; style-src '${styleHash}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+
+function sendPage(reply: FastifyReply, status: number, model: PageModel): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', contentSecurityPolicy)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .send(renderPage(model));
+}
+
+function failureView(client: RecordsClient, error: unknown): RecordsView {
+  const detail = error instanceof Error ? error.message : String(error);
+  return error instanceof RecordsUnreachableError ? { status: 'unreachable', url: client.baseUrl, detail: detail.replace(/^records at \S+ is unreachable /, '') } : { status: 'failing', url: client.baseUrl, detail };
+}
+
+/** Asks records for its version and overview at once and reduces the answers to what the page must say. */
+export async function loadRecordsView(client: RecordsClient, supported: readonly number[]): Promise<RecordsView> {
+  const [version, overview] = await Promise.allSettled([client.version(), client.overview()]);
+  if (version.status === 'rejected') return failureView(client, version.reason);
+  const apiVersion = String(version.value.apiVersion ?? 'none');
+  const compatibility = checkCompatibility(version.value.apiVersion, supported);
+  if (!compatibility.compatible) return { status: 'incompatible', version: version.value.version, commit: version.value.commit, apiVersion, reason: compatibility.reason };
+  if (overview.status === 'rejected') return failureView(client, overview.reason);
+  return { status: 'ok', version: version.value.version, commit: version.value.commit, apiVersion, environment: overview.value.environment, count: overview.value.records, secret: overview.value.secret };
+}
+
+function fieldMessage(error: RecordsValidationError): string {
+  if (error.field === 'name') return `Enter a record name of 1 to ${recordNameMaxLength} characters (records said: ${error.message}).`;
+  return `records refused the record: ${error.message}`;
+}
+
+/** The page (`GET /`) and the form it posts (`POST /records`, then back to the page). */
+export default async function pageRoutes(fastify: FastifyInstance): Promise<void> {
+  await fastify.register(formbody, { bodyLimit: 16_384 });
+
+  const base = (records: RecordsView): PageModel => ({
+    environment: fastify.config.APP_ENV,
+    web: { version: fastify.config.APP_VERSION, commit: fastify.config.GIT_COMMIT },
+    records,
+    form: { name: '' },
+  });
+
+  fastify.get('/', { schema: { querystring: Type.Object({ added: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    const records = await loadRecordsView(fastify.records, fastify.supportedRecordsApiMajors);
+    const added = (request.query as { added?: string }).added === '1';
+    // The page answers 200 whatever state records is in: the banner, not the status, tells people.
+    return sendPage(reply, 200, { ...base(records), notice: added && records.status === 'ok' ? { kind: 'success', text: 'Record added.' } : undefined });
+  });
+
+  fastify.post('/records', { schema: { body: Type.Object({ name: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    const name = (request.body as { name?: string }).name ?? '';
+    let status: number;
+    let notice: PageModel['notice'];
+    let fieldError: string | undefined;
+    try {
+      const version = await fastify.records.version();
+      const compatibility = checkCompatibility(version.apiVersion, fastify.supportedRecordsApiMajors);
+      if (compatibility.compatible) {
+        await fastify.records.createRecord(name);
+        // Post/Redirect/Get: a reload does not add the record twice.
+        return reply.code(303).header('location', '/?added=1').send();
+      }
+      status = 409;
+      notice = { kind: 'error', text: 'The record was not added: records speaks an API version this web does not support.' };
+    } catch (error) {
+      if (error instanceof RecordsValidationError) {
+        status = 400;
+        fieldError = fieldMessage(error);
+      } else if (error instanceof RecordsUnreachableError) {
+        status = 503;
+        notice = { kind: 'error', text: 'The record was not added: records is unreachable. Try again when it is back.' };
+      } else {
+        request.log.warn({ err: error }, 'records failed to add a record');
+        status = 502;
+        notice = { kind: 'error', text: 'The record was not added: records answered with an error.' };
+      }
+    }
+    const records = await loadRecordsView(fastify.records, fastify.supportedRecordsApiMajors);
+    return sendPage(reply, status, { ...base(records), form: { name, error: fieldError }, notice });
+  });
+}

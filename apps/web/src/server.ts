@@ -1,0 +1,41 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './plugins/env.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`web: ${error.message}`);
+  process.exit(1);
+}
+
+const app = await buildApp({
+  config,
+  fastify: {
+    // Slow or idle clients must not hold sockets forever; keep-alive outlives a typical load balancer's idle timeout.
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 30_000,
+    forceCloseConnections: 'idle',
+  },
+});
+
+const shutdownDelayMs = config.SHUTDOWN_DELAY_MS;
+closeWithGrace({ delay: shutdownDelayMs + 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'web is stopping after an error');
+  else app.log.info({ signal, shutdownDelayMs }, 'web is stopping: readiness false, draining');
+  // Readiness first, so endpoints are removed from the Service before the server stops accepting.
+  app.readiness.ready = false;
+  if (shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
+  await app.close();
+});
+
+try {
+  await app.listen({ port: config.PORT, host: config.HOST });
+  app.log.info({ recordsUrl: config.RECORDS_URL, environment: config.APP_ENV, version: config.APP_VERSION, commit: config.GIT_COMMIT }, 'web is ready');
+} catch (error) {
+  app.log.error({ err: error }, 'web could not start');
+  process.exit(1);
+}
