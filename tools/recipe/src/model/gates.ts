@@ -1,0 +1,125 @@
+// The gates of an environment (environments.yaml `gates:`) evaluated against a snapshot: pure,
+// with the clock passed in. A gate that does not hold is described in words people can act on.
+import { RecipeError } from './errors.ts';
+import { idMatches, snapshotsOf, verificationsIn, type Snapshot, type Verification } from './snapshot.ts';
+
+export interface Gates {
+  /** Only snapshots verified against the cluster of `from` (not --skip-verify). */
+  verified?: boolean;
+  /** Minimum time since the snapshot was verified in `from`: `<n>s|m|h|d`, or milliseconds. */
+  soak?: string | number;
+  /** Named checks the snapshot must carry in `from` (recorded with --check name=...). */
+  evidence?: string[];
+}
+
+/** The environment being promoted into, as far as the gates are concerned. */
+export interface GateTarget {
+  name: string;
+  /** The environment snapshots must come from. */
+  from: string;
+  gates?: Gates;
+}
+
+export interface GateEvaluation {
+  snapshot: Snapshot;
+  /** Empty when every gate holds. One line per unmet gate. */
+  unmet: string[];
+  /** The verification in `from` that vouches for the snapshot (the newest one that counts). */
+  verification?: Verification;
+  /** Time since the first verification in `from` that counts, in ms. */
+  soakedMs?: number;
+  soakMs?: number;
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `30m`, `24h`, `7d` (or a number of ms) to milliseconds; undefined for anything else. */
+export function parseDuration(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd])$/.exec(value.trim());
+  return match ? Number(match[1]) * UNITS[match[2]!]! : undefined;
+}
+
+/** `1d 2h`, `3h 12m`, `45m`, `20s`: the two largest units. */
+export function formatDuration(ms: number): string {
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  const parts: string[] = [];
+  let rest = Math.floor(ms / 1000);
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0 || (unit === 's' && parts.length === 0)) parts.push(`${count}${unit}`);
+  }
+  return parts.slice(0, 2).join(' ');
+}
+
+/** Every gate of `target` checked against `snapshot` at `now`. */
+export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date): GateEvaluation {
+  const gates = target.gates ?? {};
+  const short = snapshot.id.slice(0, 12);
+  const inFrom = verificationsIn(snapshot, target.from);
+  if (inFrom.length === 0) {
+    const seen = [...new Set(snapshot.verifications.map((v) => v.environment))].join(', ');
+    return { snapshot, unmet: [`from ${target.from}: snapshot ${short} was never recorded in ${target.from} (only in ${seen}); ${target.name} takes snapshots of ${target.from}`] };
+  }
+  const unmet: string[] = [];
+  const counting = gates.verified ? inFrom.filter((v) => v.verified) : inFrom;
+  if (gates.verified && counting.length === 0) {
+    const reasons = inFrom.map((v) => `"${v.skipReason ?? 'no reason'}"`).join(', ');
+    unmet.push(`verified: snapshot ${short} was never verified against the ${target.from} cluster (recorded with --skip-verify: ${reasons}); run "recipe snapshot ${target.from}" while it runs there`);
+  }
+  const byTime = [...counting].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const first = byTime[0];
+  const verification = byTime.at(-1) ?? inFrom.at(-1);
+
+  let soakMs: number | undefined;
+  let soakedMs: number | undefined;
+  if (gates.soak !== undefined) {
+    soakMs = parseDuration(gates.soak);
+    if (soakMs === undefined) {
+      throw new RecipeError(`soak "${gates.soak}" is not a duration`, { file: 'environments.yaml', field: `environments.${target.name}.gates.soak`, hint: 'write a number and a unit: 90s, 30m, 24h, 7d' });
+    }
+    if (first === undefined) {
+      unmet.push(`soak ${formatDuration(soakMs)}: no verification in ${target.from} to measure the soak time from`);
+    } else {
+      soakedMs = now.getTime() - Date.parse(first.at);
+      if (soakedMs < soakMs) {
+        const ready = new Date(Date.parse(first.at) + soakMs).toISOString().replace(/\.000Z$/, 'Z');
+        unmet.push(`soak ${formatDuration(soakMs)}: soaked ${formatDuration(Math.max(0, soakedMs))} in ${target.from} since ${first.at}; ready at ${ready}`);
+      }
+    }
+  }
+  for (const name of gates.evidence ?? []) {
+    if (!counting.some((v) => v.checks[name] !== undefined)) {
+      unmet.push(`evidence ${name}: no "${name}" check recorded for snapshot ${short} in ${target.from}; add it with "recipe snapshot ${target.from} --check ${name}=<url-or-status>"`);
+    }
+  }
+  return { snapshot, unmet, verification, ...(soakedMs === undefined ? {} : { soakedMs }), ...(soakMs === undefined ? {} : { soakMs }) };
+}
+
+/**
+ * The snapshot to promote: the one named by `id` (a prefix of at least 7 hex digits), or the
+ * newest snapshot of `from` whose gates all hold. When none holds, the newest one with what it
+ * misses, so the refusal can say why.
+ */
+export function chooseSnapshot(target: GateTarget, snapshots: Snapshot[], now: Date, id?: string): GateEvaluation {
+  if (id !== undefined) {
+    const matching = snapshots.filter((s) => idMatches(s.id, id));
+    if (matching.length === 0) {
+      throw new RecipeError(`no snapshot ${id}`, { field: '--snapshot', hint: `give the id (at least 7 hex digits) of a file in releases/snapshots/; "recipe snapshot ${target.from}" records one` });
+    }
+    if (matching.length > 1) {
+      throw new RecipeError(`snapshot id ${id} is ambiguous: ${matching.map((s) => s.id.slice(0, 12)).join(', ')}`, { field: '--snapshot', hint: 'give more digits' });
+    }
+    return evaluateGates(target, matching[0]!, now);
+  }
+  const candidates = snapshotsOf(snapshots, target.from);
+  if (candidates.length === 0) {
+    throw new RecipeError(`no snapshot of ${target.from} to promote to ${target.name}`, {
+      exitCode: 1,
+      hint: `record what runs in ${target.from} with "recipe snapshot ${target.from}", or name one with --snapshot <id>`,
+    });
+  }
+  const evaluations = candidates.map((snapshot) => evaluateGates(target, snapshot, now));
+  return evaluations.find((evaluation) => evaluation.unmet.length === 0) ?? evaluations[0]!;
+}

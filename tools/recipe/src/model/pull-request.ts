@@ -1,0 +1,206 @@
+// The pull request of a promotion or rollback: title, body and labels, rendered from the plan and
+// what git said about it. Pure; the body always fits the forge's limit, the diff is cut first.
+import { formatDuration, type GateEvaluation } from './gates.ts';
+import { shortCommit, sourceLabel, type PromotionPlan, type ServiceChange } from './promotion.ts';
+
+/** GitHub refuses a body longer than this (characters); GitLab's limit is higher. */
+export const BODY_LIMIT = 65_536;
+
+export interface ChangelogEntry {
+  service: string;
+  sha: string;
+  /** Conventional Commit type; undefined for a subject that does not follow the convention. */
+  type?: string;
+  scope?: string;
+  description: string;
+  breaking: boolean;
+}
+
+export interface ServiceHistory {
+  /** Commits touching the service's project between the current and the next commit. */
+  commits: number;
+  /** forward: next descends from current; backward: a rollback; unrelated: neither. */
+  direction: 'forward' | 'backward' | 'unrelated';
+}
+
+export interface PullRequestInput {
+  plan: PromotionPlan;
+  repository: { webUrl?: string; forge: 'github' | 'gitlab' };
+  history: Record<string, ServiceHistory>;
+  changelog: ChangelogEntry[];
+  /** The gate evaluation of the promoted snapshot (promotions only). */
+  evaluation?: GateEvaluation;
+  /** Unified diff of the rendered manifests (the environment's flux/ folder). */
+  manifestDiff: string;
+}
+
+export interface PullRequestContent {
+  title: string;
+  body: string;
+  labels: string[];
+  /** True when the manifest diff (or more) was cut to fit BODY_LIMIT. */
+  truncated: boolean;
+}
+
+const TYPE_HEADINGS: [string, string][] = [
+  ['feat', 'Features'],
+  ['fix', 'Bug fixes'],
+  ['perf', 'Performance'],
+  ['revert', 'Reverts'],
+  ['refactor', 'Refactoring'],
+  ['docs', 'Documentation'],
+  ['test', 'Tests'],
+  ['build', 'Build'],
+  ['ci', 'CI'],
+  ['style', 'Style'],
+  ['chore', 'Chores'],
+];
+
+/** `promote(prod): staging snapshot 3f9a1c2b7d10: records 1a2b3c4 -> 5d6e7f8, web unchanged` */
+export function pullRequestTitle(plan: PromotionPlan): string {
+  const changes = plan.changes.map((c) => (c.changed ? `${c.service} ${shortCommit(c.current?.commit)} -> ${shortCommit(c.next.commit)}` : `${c.service} unchanged`)).join(', ');
+  const only = plan.only ? ` (only ${plan.only.join(', ')})` : '';
+  const source = plan.kind === 'promote' && plan.source.type === 'snapshot' ? `${plan.source.environment} ${sourceLabel(plan.source)}` : `to ${sourceLabel(plan.source)}`;
+  return `${plan.kind}(${plan.environment}): ${source}${only}: ${changes}`;
+}
+
+export function pullRequestLabels(plan: PromotionPlan): string[] {
+  return [plan.kind === 'promote' ? 'promotion' : 'rollback', `env:${plan.environment}`];
+}
+
+export function renderPullRequest(input: PullRequestInput, limit = BODY_LIMIT): PullRequestContent {
+  const { plan } = input;
+  const head = [intro(input), servicesTable(input), changelogSection(input), evidenceSection(input)].filter(Boolean).join('\n\n');
+  const diff = input.manifestDiff;
+  const summary = diffSummary(diff);
+  const open = '## Manifest diff\n\n' + summary + '\n\n```diff\n';
+  const close = '\n```\n';
+  let body = `${head}\n\n${open}${diff.trimEnd()}${close}`;
+  let truncated = false;
+  if (diff.trim() === '') {
+    body = `${head}\n\n## Manifest diff\n\nNo rendered manifest changes.\n`;
+  } else if (body.length >= limit) {
+    truncated = true;
+    const lines = diff.trimEnd().split('\n');
+    const note = (shown: number) => `\n> The manifest diff was truncated to fit the pull request body: ${shown} of ${lines.length} lines shown. The branch holds the full change; run \`recipe diff\` or \`git diff\` to see all of it.\n`;
+    const room = limit - 1 - head.length - 2 - open.length - close.length - note(lines.length).length;
+    let kept = 0;
+    let used = 0;
+    while (kept < lines.length && used + lines[kept]!.length + 1 <= room) used += lines[kept++]!.length + 1;
+    body = room > 0 ? `${head}\n\n${open}${lines.slice(0, kept).join('\n')}${close}${note(kept)}` : `${head}\n`;
+  }
+  if (body.length >= limit) {
+    // Even without the diff it is too long (thousands of commits): cut the text itself.
+    truncated = true;
+    const note = '\n\n> This description was truncated to fit the forge\'s limit; the branch holds the full change.\n';
+    body = body.slice(0, limit - 1 - note.length) + note;
+  }
+  return { title: pullRequestTitle(plan), body, labels: pullRequestLabels(plan), truncated };
+}
+
+function intro({ plan }: PullRequestInput): string {
+  const lines: string[] = [];
+  if (plan.kind === 'promote' && plan.source.type === 'snapshot') {
+    lines.push(`Promotes **${plan.environment}** to snapshot \`${plan.source.id}\`, the combination recorded in **${plan.source.environment}**.`);
+  } else {
+    lines.push(`Rolls **${plan.environment}** back to ${sourceLabel(plan.source)}${plan.source.type === 'revision' ? ` (\`${plan.source.revision}\`)` : ''}.`);
+  }
+  if (plan.hold) lines.push('', `Merging puts **${plan.environment}** on hold: \`recipe set\` refuses to move it until \`recipe unhold ${plan.environment}\`. Reason: ${plan.hold.reason}`);
+  if (plan.only) lines.push('', `**Partial promotion**: only ${plan.only.join(', ')} taken from the snapshot; this combination was never tested together.`);
+  if (plan.override) {
+    lines.push('', `> [!WARNING]`, `> **Gates overridden**: ${plan.override}`);
+    for (const unmet of plan.unmetGates) lines.push(`> - ${unmet}`);
+  }
+  return lines.join('\n');
+}
+
+function servicesTable({ plan, repository, history }: PullRequestInput): string {
+  const rows = ['## Services', '', '| service | current | new | compare | commits |', '| --- | --- | --- | --- | --- |'];
+  for (const change of plan.changes) {
+    const current = change.current ? `\`${shortCommit(change.current.commit)}\`${change.current.version ? ` ${change.current.version}` : ''}` : '(none)';
+    const next = change.changed ? `\`${shortCommit(change.next.commit)}\`${change.next.version ? ` ${change.next.version}` : ''}` : 'unchanged';
+    rows.push(`| ${change.service} | ${current} | ${next} | ${compareLink(change, repository)} | ${commitCount(change, history[change.service])} |`);
+  }
+  return rows.join('\n');
+}
+
+function compareLink(change: ServiceChange, repository: PullRequestInput['repository']): string {
+  if (!change.changed || !change.current || !repository.webUrl) return '';
+  const web = repository.webUrl.replace(/\/+$/, '');
+  const path = repository.forge === 'gitlab' ? '/-/compare/' : '/compare/';
+  return `[${shortCommit(change.current.commit)}...${shortCommit(change.next.commit)}](${web}${path}${change.current.commit}...${change.next.commit})`;
+}
+
+function commitCount(change: ServiceChange, history: ServiceHistory | undefined): string {
+  if (!change.changed || history === undefined) return change.changed ? '' : '0';
+  if (history.direction === 'backward') return `${history.commits} rolled back`;
+  if (history.direction === 'unrelated') return `${history.commits} (diverged)`;
+  return String(history.commits);
+}
+
+function changelogSection({ plan, changelog, repository }: PullRequestInput): string {
+  const title = plan.kind === 'rollback' ? '## Changes rolled back' : '## Changelog';
+  if (changelog.length === 0) return `${title}\n\nNo commits touch the services' projects between these versions.`;
+  const link = (sha: string) => {
+    if (!repository.webUrl) return `\`${sha.slice(0, 7)}\``;
+    const web = repository.webUrl.replace(/\/+$/, '');
+    return `[\`${sha.slice(0, 7)}\`](${web}${repository.forge === 'gitlab' ? '/-/commit/' : '/commit/'}${sha})`;
+  };
+  const line = (e: ChangelogEntry) => `- **${e.service}**: ${e.scope ? `${e.scope}: ` : ''}${e.description} (${link(e.sha)})`;
+  const out = [title];
+  const breaking = changelog.filter((e) => e.breaking);
+  if (breaking.length > 0) out.push('', '### ⚠ Breaking changes', '', ...breaking.map(line));
+  const known = new Set(TYPE_HEADINGS.map(([type]) => type));
+  for (const [type, heading] of TYPE_HEADINGS) {
+    const entries = changelog.filter((e) => !e.breaking && e.type === type);
+    if (entries.length > 0) out.push('', `### ${heading}`, '', ...entries.map(line));
+  }
+  const other = changelog.filter((e) => !e.breaking && (e.type === undefined || !known.has(e.type)));
+  if (other.length > 0) out.push('', '### Other changes', '', ...other.map(line));
+  return out.join('\n');
+}
+
+function evidenceSection({ plan, evaluation }: PullRequestInput): string {
+  if (plan.kind !== 'promote' || evaluation === undefined) return '';
+  const out = ['## Evidence', ''];
+  const v = evaluation.verification;
+  if (v === undefined) {
+    out.push(`No verification of this snapshot in ${plan.source.type === 'snapshot' ? plan.source.environment : 'the source environment'}.`);
+  } else if (v.verified) {
+    out.push(`- Verified against the **${v.environment}** cluster${v.cluster ? ` (context \`${v.cluster.context}\`)` : ''} at ${v.at}, releases commit \`${v.recipeCommit.slice(0, 7)}\`.`);
+    for (const [service, seen] of Object.entries(v.cluster?.services ?? {})) {
+      const release = seen.helmRelease ? `, HelmRelease ${seen.helmRelease.ready ? 'ready' : 'not ready'}${seen.helmRelease.revision ? ` at ${seen.helmRelease.revision}` : ''}` : '';
+      out.push(`  - ${service}: ${seen.replicas.ready}/${seen.replicas.desired} replicas ready${release}`);
+    }
+  } else {
+    out.push(`- **Not verified** against the ${v.environment} cluster: recorded at ${v.at} with --skip-verify: "${v.skipReason ?? ''}".`);
+  }
+  if (evaluation.soakedMs !== undefined) {
+    out.push(`- Soak time in ${v?.environment ?? 'the source environment'}: ${formatDuration(Math.max(0, evaluation.soakedMs))}${evaluation.soakMs !== undefined ? ` (gate: ${formatDuration(evaluation.soakMs)})` : ''}.`);
+  }
+  const checks = Object.entries(v?.checks ?? {});
+  out.push(checks.length > 0 ? `- Checks: ${checks.map(([name, value]) => `${name}: ${value}`).join('; ')}.` : '- Checks: none recorded.');
+  for (const file of v?.evidence ?? []) out.push(`- Evidence file \`${file.file}\` (sha256 \`${file.sha256.slice(0, 12)}\`).`);
+  out.push(plan.unmetGates.length === 0 ? '- Gates: all passed.' : `- Gates not met (overridden): ${plan.unmetGates.length}.`);
+  return out.join('\n');
+}
+
+/** `3 files changed, +12 -8` and one line per file. */
+export function diffSummary(diff: string): string {
+  const files: { name: string; added: number; removed: number }[] = [];
+  for (const line of diff.split('\n')) {
+    const header = /^diff --git a\/(.+?) b\/(.+)$/.exec(line);
+    if (header) {
+      files.push({ name: header[2]!, added: 0, removed: 0 });
+      continue;
+    }
+    const file = files.at(-1);
+    if (!file || line.startsWith('+++') || line.startsWith('---')) continue;
+    if (line.startsWith('+')) file.added += 1;
+    else if (line.startsWith('-')) file.removed += 1;
+  }
+  if (files.length === 0) return 'No rendered manifest changes.';
+  const added = files.reduce((n, f) => n + f.added, 0);
+  const removed = files.reduce((n, f) => n + f.removed, 0);
+  return [`${files.length} file${files.length === 1 ? '' : 's'} changed, +${added} -${removed}:`, '', ...files.map((f) => `- \`${f.name}\` +${f.added} -${f.removed}`)].join('\n');
+}
