@@ -35,8 +35,8 @@ export async function loadRecordsView(client: RecordsClient, supported: readonly
 }
 
 function fieldMessage(error: RecordsValidationError): string {
-  if (error.field === 'name') return `Enter a record name of 1 to ${recordNameMaxLength} characters (records said: ${error.message}).`;
-  return `records refused the record: ${error.message}`;
+  if (error.field === 'name') return `Enter a record name of 1 to ${recordNameMaxLength} characters.`;
+  return `records refused the record${error.field ? ` (field ${error.field})` : ''}: ${error.message}`;
 }
 
 /** The page (`GET /`) and the form it posts (`POST /records`, then back to the page). */

@@ -1,0 +1,181 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.ts';
+import { loadConfig } from './plugins/env.ts';
+import { freePort, startRecords, type RunningRecords } from './test-support/records-process.ts';
+
+const webCommit = '1'.repeat(40);
+const recordsCommit = '2'.repeat(40);
+
+function countOn(page: string): number {
+  const match = /data-testid="record-count">(\d+)</.exec(page);
+  if (!match?.[1]) throw new Error(`no record count on the page:\n${page}`);
+  return Number(match[1]);
+}
+
+async function webFor(recordsUrl: string, supportedRecordsApiMajors?: readonly number[]): Promise<FastifyInstance> {
+  const config = loadConfig({ RECORDS_URL: recordsUrl, APP_ENV: 'test-env', APP_VERSION: '1.0.0', GIT_COMMIT: webCommit, LOG_LEVEL: 'silent' });
+  return buildApp({ config, ...(supportedRecordsApiMajors ? { supportedRecordsApiMajors } : {}) });
+}
+
+describe('web with records running', () => {
+  let records: RunningRecords;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    records = await startRecords({ APP_VERSION: '2.0.0', GIT_COMMIT: recordsCommit, DEMO_SECRET: '<b>not bold</b>' });
+    app = await webFor(records.url);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await records?.stop();
+  });
+
+  it('answers /healthz with ok', async () => {
+    const response = await app.inject('/healthz');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /version with its own version and commit', async () => {
+    expect((await app.inject('/version')).json()).toEqual({ version: '1.0.0', commit: webCommit });
+  });
+
+  it('shows the environment, both versions and commits, the count and the demo secret', async () => {
+    const response = await app.inject('/');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    const page = response.body;
+    expect(page).toContain('data-testid="environment" aria-label="Environment: test-env">test-env<');
+    expect(page).toContain('data-testid="web-version">1.0.0<');
+    expect(page).toContain('data-testid="records-version">2.0.0<');
+    expect(page).toContain(`title="${webCommit}"`);
+    expect(page).toContain(`title="${recordsCommit}"`);
+    expect(countOn(page)).toBeGreaterThanOrEqual(0);
+    expect(page).toContain('data-testid="demo-secret">&lt;b&gt;not bold&lt;/b&gt;<');
+  });
+
+  it('sends a Content-Security-Policy that allows no script at all', async () => {
+    const csp = (await app.inject('/')).headers['content-security-policy'];
+    expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+';/);
+    expect(csp).not.toContain('script-src');
+  });
+
+  it('adds a record from a plain form post and redirects back to a page with a higher count', async () => {
+    const before = countOn((await app.inject('/')).body);
+    const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=from+the+form' });
+    expect(post.statusCode).toBe(303);
+    expect(post.headers.location).toBe('/?added=1');
+    const after = await app.inject(String(post.headers.location));
+    expect(countOn(after.body)).toBe(before + 1);
+    expect(after.body).toContain('role="status"><p>Record added.</p>');
+  });
+
+  it('refuses an empty name with a 400 page that explains the field and adds nothing', async () => {
+    const before = countOn((await app.inject('/')).body);
+    const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=' });
+    expect(post.statusCode).toBe(400);
+    expect(post.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(post.body).toContain('id="name-error">Enter a record name of 1 to 200 characters.</p>');
+    expect(countOn(post.body)).toBe(before);
+  });
+
+  it('puts a refused over-long name back into the field, escaped', async () => {
+    const name = `"><script>${'x'.repeat(200)}`;
+    const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ name }).toString() });
+    expect(post.statusCode).toBe(400);
+    expect(post.body).toContain(`value="&quot;&gt;&lt;script&gt;${'x'.repeat(200)}"`);
+    expect(post.body).not.toContain('<script>');
+  });
+
+  it('exposes a request duration histogram by method, route and status, and process metrics', async () => {
+    await app.inject('/');
+    const metrics = await app.inject('/metrics');
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/",status_code="200"\} [1-9]/);
+    expect(metrics.body).toMatch(/web_records_call_duration_seconds_count\{operation="overview",outcome="ok"\} [1-9]/);
+    expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    expect(metrics.body).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('labels unknown paths as one route so metrics cardinality stays bounded', async () => {
+    await app.inject('/no/such/page/123');
+    expect((await app.inject('/metrics')).body).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} [1-9]/);
+  });
+
+  it('shows the incompatibility banner and disables the form when records speaks an API it does not support', async () => {
+    const picky = await webFor(records.url, [2]);
+    try {
+      const response = await picky.inject('/');
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('records API is incompatible');
+      expect(response.body).toContain('records speaks API v1; this web supports records API v2.');
+      expect(response.body).toContain('<fieldset disabled>');
+      const post = await picky.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=refused' });
+      expect(post.statusCode).toBe(409);
+      expect(post.body).toContain('The record was not added: records speaks an API version this web does not support.');
+    } finally {
+      await picky.close();
+    }
+  });
+});
+
+describe('web with records down', () => {
+  let app: FastifyInstance;
+  let recordsUrl: string;
+
+  beforeAll(async () => {
+    recordsUrl = `http://127.0.0.1:${await freePort()}`;
+    app = await webFor(recordsUrl);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('still answers the page with 200 and says clearly that records is unreachable', async () => {
+    const response = await app.inject('/');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<strong>records is unreachable</strong>');
+    expect(response.body).toContain(`<code>${recordsUrl}</code>`);
+    expect(response.body).toContain('data-testid="record-count">unknown<');
+    expect(response.body).toContain('data-testid="web-version">1.0.0<');
+  });
+
+  it('stays ready, because readiness does not depend on records', async () => {
+    const response = await app.inject('/readyz');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers a form post with the degraded page and a 503, not an error page', async () => {
+    const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=kept' });
+    expect(post.statusCode).toBe(503);
+    expect(post.body).toContain('The record was not added: records is unreachable.');
+    expect(post.body).toContain('value="kept"');
+  });
+
+  it('counts calls to records that found it unreachable', async () => {
+    await app.inject('/');
+    expect((await app.inject('/metrics')).body).toMatch(/web_records_call_duration_seconds_count\{operation="version",outcome="unreachable"\} [1-9]/);
+  });
+});
+
+describe('web shutting down', () => {
+  it('marks itself not ready when the server closes', async () => {
+    const app = await webFor('http://127.0.0.1:9');
+    await app.close();
+    expect(app.readiness.ready).toBe(false);
+  });
+
+  it('answers /readyz with 503 once shutdown has marked it not ready', async () => {
+    const app = await webFor('http://127.0.0.1:9');
+    app.readiness.ready = false;
+    const response = await app.inject('/readyz');
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ status: 'shutting down' });
+    await app.close();
+  });
+});
