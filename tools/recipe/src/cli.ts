@@ -6,6 +6,14 @@ import { RecipeError } from './model/errors.ts';
 
 // name -> one-line summary (kept here so `recipe --help` loads no command) and its module.
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  status: { summary: 'services x environments: commit, version, age; marks where environments differ', load: () => import('./commands/status.ts') },
+  set: { summary: 'point services of an environment at new commits (for CI after a build)', load: () => import('./commands/set.ts') },
+  diff: { summary: 'what changes from one environment to another: commits, changelog, --manifests', load: () => import('./commands/diff.ts') },
+  render: { summary: "write (or --check) every environment's flux/ folder", load: () => import('./commands/render.ts') },
+  lint: { summary: 'schemas and policy of releases/: lists every problem', load: () => import('./commands/lint.ts') },
+  history: { summary: 'who changed what in an environment, when, through which pull request', load: () => import('./commands/history.ts') },
+  verify: { summary: "compare the live cluster with an environment's recipe: images, rollouts, Flux readiness", load: () => import('./commands/verify.ts') },
+  snapshot: { summary: 'verify an environment, then record its combination as a snapshot with evidence', load: () => import('./commands/snapshot.ts') },
 };
 
 const globalOptions = {

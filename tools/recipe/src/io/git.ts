@@ -1,5 +1,6 @@
 // git through the `git` command: commit lookups, path history, committing and pushing with retry.
 import { execFile, type ExecFileException } from 'node:child_process';
+import path from 'node:path';
 import { RecipeError } from '../model/errors.ts';
 
 export interface GitResult {
@@ -135,7 +136,11 @@ export async function commitPaths(cwd: string, paths: readonly string[], message
   await git(cwd, ['add', '-A', '--', ...paths]);
   const staged = await runGit(cwd, ['diff', '--cached', '--quiet', '--', ...paths]);
   if (staged.code === 0) return headCommit(cwd);
-  await git(cwd, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
+  const committed = await runGit(cwd, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
+  if (committed.code !== 0) {
+    await runGit(cwd, ['reset', '--quiet', '--', ...paths]);
+    throw new RecipeError(`git commit failed: ${committed.stderr.trim() || committed.stdout.trim()}`, { hint: 'fix the git configuration named above (e.g. user.name and user.email) and run the command again' });
+  }
   return headCommit(cwd);
 }
 
@@ -211,5 +216,14 @@ export async function pushWithRetry(options: PushWithRetryOptions): Promise<Push
   throw new RecipeError(`push to ${target.remote} ${target.branch} was rejected ${attempts} times: ${lastError}`, {
     exitCode: 1,
     hint: 'the remote is changing faster than recipe can follow; run the command again',
+  });
+}
+
+/** Writes the tree of `paths` at `commit` into `dest` (git archive | tar), for charts at a commit. */
+export async function extractAt(cwd: string, commit: string, paths: readonly string[], dest: string): Promise<void> {
+  const archive = path.join(dest, `.archive-${commit.slice(0, 12)}.tar`);
+  await git(cwd, ['archive', '--format=tar', '-o', archive, commit, '--', ...paths]);
+  await new Promise<void>((resolve, reject) => {
+    execFile('tar', ['-xf', archive, '-C', dest], (error, _stdout, stderr) => (error ? reject(new RecipeError(`could not unpack ${paths.join(' ')} at ${commit}: ${stderr || error.message}`)) : resolve()));
   });
 }

@@ -1,6 +1,6 @@
 // releases/<env>/recipe.yaml: which commit of each service runs in an environment. Read into
 // plain data; edited in place through the yaml Document so comments and order survive.
-import { isMap, type Document } from 'yaml';
+import { isMap, isScalar, parse, type YAMLMap } from 'yaml';
 import { RecipeError } from './errors.ts';
 import type { Environments } from './environments.ts';
 import { recipeSchema, schemaProblems } from './schema.ts';
@@ -51,28 +51,108 @@ export interface ServiceChange {
   version?: string;
 }
 
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+// Edits that could be made as splices of the original text (so every other byte survives), per file;
+// `structural` once an edit needed the Document to be re-serialised.
+const pending = new WeakMap<YamlFile, { splices: Splice[]; structural: boolean }>();
+
+function editsOf(yaml: YamlFile) {
+  let edits = pending.get(yaml);
+  if (!edits) pending.set(yaml, (edits = { splices: [], structural: false }));
+  return edits;
+}
+
+/** The scalar written the way the original was: plain when it stays a string, else quoted. */
+function scalarSource(original: string, value: string): string {
+  const quote = original[0];
+  if (quote === "'") return `'${value.replaceAll("'", "''")}'`;
+  if (quote === '"') return JSON.stringify(value);
+  return typeof parse(value) === 'string' && !/[#:]|^\s|\s$/.test(value) ? value : JSON.stringify(value);
+}
+
+function setScalar(yaml: YamlFile, map: YAMLMap, key: string, value: string): void {
+  const node = map.get(key, true);
+  if (isScalar(node) && node.range && !node.srcToken?.type.startsWith('block') && yaml.text.slice(node.range[0], node.range[1]).indexOf('\n') === -1) {
+    editsOf(yaml).splices.push({ start: node.range[0], end: node.range[1], text: scalarSource(yaml.text.slice(node.range[0], node.range[1]), value) });
+  } else {
+    editsOf(yaml).structural = true;
+  }
+  map.set(key, value);
+}
+
+function deleteKey(yaml: YamlFile, map: YAMLMap, key: string): void {
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  if (!pair) return;
+  const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+  const valueRange = isScalar(pair.value) ? pair.value.range : undefined;
+  if (keyRange && valueRange && !map.flow) {
+    // Remove the whole line `key: value  # comment`.
+    const lineStart = yaml.text.lastIndexOf('\n', keyRange[0] - 1) + 1;
+    const newline = yaml.text.indexOf('\n', valueRange[1]);
+    const lineEnd = newline === -1 ? yaml.text.length : newline + 1;
+    if (yaml.text.slice(lineStart, keyRange[0]).trim() === '') editsOf(yaml).splices.push({ start: lineStart, end: lineEnd, text: '' });
+    else editsOf(yaml).structural = true;
+  } else {
+    editsOf(yaml).structural = true;
+  }
+  map.delete(key);
+}
+
 /**
- * Points each service at its new commit inside the recipe document: an existing entry keeps its
- * comments and position, and only its changed lines move; a new service is appended.
+ * Points each service at its new commit inside the recipe: an existing entry keeps its comments,
+ * spacing and position, and only its changed lines move; a new service is appended.
  */
-export function applyServiceCommits(doc: Document, changes: readonly ServiceChange[]): void {
-  if (!isMap(doc.get('services', true))) doc.set('services', doc.createNode({}));
+export function applyServiceCommits(yaml: YamlFile, changes: readonly ServiceChange[]): void {
+  const { doc } = yaml;
+  if (!isMap(doc.get('services', true))) {
+    editsOf(yaml).structural = true;
+    doc.set('services', doc.createNode({}));
+  }
   for (const change of changes) {
     const entry = doc.getIn(['services', change.service], true);
     if (!isMap(entry)) {
+      editsOf(yaml).structural = true;
       doc.setIn(['services', change.service], doc.createNode(change.version === undefined ? { commit: change.commit } : { commit: change.commit, version: change.version }));
       continue;
     }
-    entry.set('commit', change.commit);
-    if (change.version === undefined) entry.delete('version');
-    else entry.set('version', change.version);
+    setScalar(yaml, entry, 'commit', change.commit);
+    if (change.version === undefined) deleteKey(yaml, entry, 'version');
+    else if (entry.has('version')) setScalar(yaml, entry, 'version', change.version);
+    else {
+      editsOf(yaml).structural = true;
+      entry.set('version', change.version);
+    }
   }
 }
 
 /** Sets or clears the `snapshot:` a recipe was filled from. */
-export function setRecipeSnapshot(doc: Document, snapshotId: string | undefined): void {
-  if (snapshotId === undefined) doc.delete('snapshot');
-  else doc.set('snapshot', snapshotId);
+export function setRecipeSnapshot(yaml: YamlFile, snapshotId: string | undefined): void {
+  const root = yaml.doc.contents;
+  if (!isMap(root)) return;
+  if (snapshotId === undefined) deleteKey(yaml, root, 'snapshot');
+  else if (root.has('snapshot')) setScalar(yaml, root, 'snapshot', snapshotId);
+  else {
+    editsOf(yaml).structural = true;
+    yaml.doc.set('snapshot', snapshotId);
+  }
+}
+
+/**
+ * The edited recipe's text: the original bytes with only the edited values replaced when that
+ * is possible, else the Document re-serialised (comments and order still kept).
+ */
+export function stringifyRecipe(yaml: YamlFile): string {
+  const edits = pending.get(yaml);
+  if (!edits) return yaml.text;
+  if (edits.structural) return yaml.doc.toString({ lineWidth: 0 });
+  let text = yaml.text;
+  for (const splice of [...edits.splices].sort((a, b) => b.start - a.start)) text = text.slice(0, splice.start) + splice.text + text.slice(splice.end);
+  return text;
 }
 
 /** The refusal every command that moves an environment gives while it is held. */
@@ -85,9 +165,4 @@ export function holdError(env: string, hold: Hold, file: string): RecipeError {
     exitCode: 1,
     hint: `fix the cause, then run "recipe unhold ${env}" before moving it`,
   });
-}
-
-/** Serialises an edited recipe document the way it was written (no re-wrapping of long lines). */
-export function stringifyRecipe(doc: Document): string {
-  return doc.toString({ lineWidth: 0 });
 }

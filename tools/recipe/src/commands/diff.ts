@@ -1,0 +1,153 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { groupChangelog, parseConventional, serviceDeltas, type ChangelogSection, type ConventionalCommit, type ServiceDelta } from '../model/changelog.ts';
+import { findEnvironment, type Environments } from '../model/environments.ts';
+import { shortCommit } from '../model/format.ts';
+import { normaliseManifests } from '../model/manifests.ts';
+import type { Recipe } from '../model/recipe.ts';
+import { helmValues } from '../model/render.ts';
+import { existingCommits, extractAt, isAncestor, logBetween } from '../io/git.ts';
+import { findHelm, helmTemplate } from '../io/helm.ts';
+import { findRoot, loadReleases, readValues, type Releases } from '../io/releases.ts';
+import type { Command } from './command.ts';
+
+export interface ServiceDiff extends ServiceDelta {
+  /** forward: `to` is newer; backward: `to` is older (a rollback); diverged: neither contains the other. */
+  direction: 'forward' | 'backward' | 'diverged' | 'added' | 'removed' | 'unknown';
+  /** The commits between, over the service's project and chart paths, newest first. */
+  commits: ConventionalCommit[];
+  changelog: ChangelogSection[];
+  compareUrl?: string;
+}
+
+/** The commits and grouped changelog of one service between two commits. */
+export async function changelogBetween(root: string, environments: Environments, delta: ServiceDelta): Promise<ServiceDiff> {
+  const service = environments.services[delta.service];
+  const paths = service ? [service.project, service.chart] : [];
+  const base = { ...delta, commits: [] as ConventionalCommit[], changelog: [] as ChangelogSection[] };
+  if (!delta.from || !delta.to) return { ...base, direction: delta.from ? 'removed' : 'added' };
+  const present = await existingCommits(root, [delta.from, delta.to]);
+  if (!present.has(delta.from) || !present.has(delta.to)) return { ...base, direction: 'unknown' };
+  const web = environments.repository.webUrl?.replace(/\/+$/, '');
+  let direction: ServiceDiff['direction'];
+  let range: [string, string];
+  if (await isAncestor(root, delta.from, delta.to)) [direction, range] = ['forward', [delta.from, delta.to]];
+  else if (await isAncestor(root, delta.to, delta.from)) [direction, range] = ['backward', [delta.to, delta.from]];
+  else [direction, range] = ['diverged', [delta.from, delta.to]];
+  const commits = (await logBetween(root, range[0], range[1], paths)).map(parseConventional);
+  return { ...base, direction, commits, changelog: groupChangelog(commits), compareUrl: web ? `${web}/compare/${range[0]}...${range[1]}` : undefined };
+}
+
+/** Per service that differs between two recipes: the commits between and their changelog. */
+export async function diffRecipes(root: string, environments: Environments, from: Recipe, to: Recipe): Promise<ServiceDiff[]> {
+  return Promise.all(serviceDeltas(from.services, to.services).map((delta) => changelogBetween(root, environments, delta)));
+}
+
+/** The diffs as text; `markdown` for a pull request body. */
+export function formatDiffs(diffs: readonly ServiceDiff[], labels: { from: string; to: string }, markdown = false): string {
+  if (diffs.length === 0) return `${labels.from} and ${labels.to} run the same commits`;
+  const lines: string[] = [];
+  for (const diff of diffs) {
+    const version = diff.fromVersion || diff.toVersion ? ` (${diff.fromVersion ?? '-'} -> ${diff.toVersion ?? '-'})` : '';
+    const title = `${diff.service}: ${shortCommit(diff.from)} -> ${shortCommit(diff.to)}${version}`;
+    lines.push(markdown ? `### ${title}` : title);
+    const note = {
+      forward: `${diff.commits.length} commit${diff.commits.length === 1 ? '' : 's'} added`,
+      backward: `goes BACK: ${diff.commits.length} commit${diff.commits.length === 1 ? '' : 's'} removed`,
+      diverged: 'the commits diverged: neither contains the other',
+      added: `new in ${labels.to}`,
+      removed: `not in ${labels.to}`,
+      unknown: 'a commit is not in this clone (git fetch)',
+    }[diff.direction];
+    lines.push(markdown ? `_${note}_${diff.compareUrl ? ` · [compare](${diff.compareUrl})` : ''}` : `  ${note}${diff.compareUrl ? `  ${diff.compareUrl}` : ''}`);
+    for (const section of diff.changelog) {
+      lines.push(markdown ? `\n**${section.title}**` : `  ${section.title}:`);
+      for (const commit of section.commits) {
+        const scope = commit.scope ? `${commit.scope}: ` : '';
+        const text = section.title === 'BREAKING CHANGES' ? `${scope}${commit.breakingNote ?? commit.description}` : `${scope}${commit.description}`;
+        lines.push(markdown ? `- ${text} (${shortCommit(commit.commit)})` : `    - ${text} (${shortCommit(commit.commit)}, ${commit.author})`);
+      }
+    }
+    lines.push('');
+  }
+  return lines.join('\n').trimEnd();
+}
+
+export interface ManifestDiff {
+  service: string;
+  patch: string;
+}
+
+/**
+ * helm template of each service's chart at each side's commit with that side's values, Secret
+ * data masked, as unified diffs; services whose manifests are the same are left out.
+ */
+export async function manifestDiffs(releases: Releases, from: { env: string; recipe: Recipe }, to: { env: string; recipe: Recipe }, helm: string): Promise<ManifestDiff[]> {
+  const { createTwoFilesPatch } = await import('diff');
+  const work = await mkdtemp(path.join(tmpdir(), 'recipe-manifests-'));
+  try {
+    const names = [...new Set([...Object.keys(from.recipe.services), ...Object.keys(to.recipe.services)])].filter((name) => releases.environments.services[name]).sort();
+    const render = async (side: { env: string; recipe: Recipe }, name: string): Promise<string> => {
+      const entry = side.recipe.services[name];
+      if (!entry) return '';
+      const service = releases.environments.services[name]!;
+      const env = findEnvironment(releases.environments, side.env);
+      const dir = path.join(work, `${side.env}-${name}`);
+      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+      await extractAt(releases.root, entry.commit, [service.chart], dir);
+      const values = helmValues(service, entry.commit, await readValues(releases.root, side.env, name));
+      return normaliseManifests(await helmTemplate({ helm, chartDir: path.join(dir, service.chart), release: name, namespace: env.namespace, values, workDir: work }));
+    };
+    const diffs: ManifestDiff[] = [];
+    for (const name of names) {
+      const [before, after] = await Promise.all([render(from, name), render(to, name)]);
+      if (before === after) continue;
+      diffs.push({ service: name, patch: createTwoFilesPatch(`${from.env}/${name}`, `${to.env}/${name}`, before, after, shortCommit(from.recipe.services[name]?.commit), shortCommit(to.recipe.services[name]?.commit)) });
+    }
+    return diffs;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const command: Command = {
+  summary: 'what changes from one environment to another: commits, changelog, --manifests',
+  usage: `Usage: recipe diff <from> <to> [--manifests] [--json]
+
+For every service whose commit differs between the two environments' recipes: the commits
+between (git log over the service's project and chart paths), the changelog grouped by
+Conventional Commit type with breaking changes first, and a compare link. "goes BACK" marks a
+service that <to> runs at an older commit than <from>.
+
+Options:
+  --manifests  also render both sides (helm template of the chart at each commit with each
+               environment's values) and print the unified diff, Secret data masked. helm is
+               taken from HELM, else node_modules/.bin/helm, else PATH
+  --json       machine-readable output`,
+  options: { manifests: { type: 'boolean', default: false } },
+  async run(ctx) {
+    const [fromName, toName, ...extra] = ctx.positionals;
+    const releases = await loadReleases(findRoot(ctx.cwd, ctx.env));
+    if (fromName === undefined || toName === undefined || extra.length) {
+      const { RecipeError } = await import('../model/errors.ts');
+      throw new RecipeError('recipe diff takes exactly two environments', { hint: `e.g. recipe diff ${releases.environments.environments.map((env) => env.name).slice(0, 2).join(' ')}` });
+    }
+    findEnvironment(releases.environments, fromName);
+    findEnvironment(releases.environments, toName);
+    const from = releases.recipes.get(fromName)!.recipe;
+    const to = releases.recipes.get(toName)!.recipe;
+    const diffs = await diffRecipes(releases.root, releases.environments, from, to);
+    const manifests = ctx.values.manifests ? await manifestDiffs(releases, { env: fromName, recipe: from }, { env: toName, recipe: to }, findHelm(releases.root, ctx.env)) : undefined;
+    if (ctx.json) {
+      ctx.stdout(JSON.stringify({ from: fromName, to: toName, services: diffs, manifests }, null, 2));
+    } else {
+      let text = formatDiffs(diffs, { from: fromName, to: toName });
+      if (manifests) text += `\n\n${manifests.length ? manifests.map((m) => m.patch).join('\n') : 'rendered manifests are identical'}`;
+      ctx.stdout(text);
+    }
+    return 0;
+  },
+};
+
+export default command;
