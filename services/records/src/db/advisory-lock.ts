@@ -48,6 +48,8 @@ export async function withAdvisoryLock<T>(options: AdvisoryLockOptions, fn: () =
       signal?.throwIfAborted();
       throw new AdvisoryLockError(`Could not take the lock "${name}" on ${where}: ${(error as Error).message}`, { cause: error });
     }
+    // Closing the connection interrupts GET_LOCK (the server answers 0 or the socket fails): an abort, not a timeout.
+    signal?.throwIfAborted();
     if (acquired !== 1) {
       throw new AdvisoryLockError(
         acquired === 0

@@ -73,3 +73,10 @@ export default fp<{ config: Config }>(
   },
   { name: 'env' },
 );
+
+const levelValues = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
+
+/** The log level for chatty routes (probes, scrapes): `warn`, or LOG_LEVEL when that is quieter still. */
+export function quietLogLevel(configured: Config['LOG_LEVEL']): Config['LOG_LEVEL'] {
+  return levelValues[configured] > levelValues.warn ? configured : 'warn';
+}

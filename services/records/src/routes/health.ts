@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { quietLogLevel } from '../plugins/env.ts';
 
 const Alive = Type.Object({ status: Type.Literal('ok') });
 const Ready = Type.Object({ status: Type.Literal('ready') });
 const NotReady = Type.Object({ status: Type.Literal('not ready'), reason: Type.String() });
 
-// Probes arrive every few seconds from every kubelet: their request lines are not worth logging.
-const logLevel = 'warn';
-
 const health: FastifyPluginAsyncTypebox = async (fastify) => {
+  // Probes arrive every few seconds from every kubelet: their request lines are not worth logging.
+  const logLevel = quietLogLevel(fastify.config.LOG_LEVEL);
+
   /** Liveness: the process serves HTTP. Never touches the database, so an outage does not restart every pod. */
   fastify.get('/healthz', { logLevel, schema: { response: { 200: Alive } } }, async () => ({ status: 'ok' as const }));
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { quietLogLevel } from '../plugins/env.ts';
 
 const metrics: FastifyPluginAsync = async (fastify) => {
-  fastify.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+  fastify.get('/metrics', { logLevel: quietLogLevel(fastify.config.LOG_LEVEL) }, async (_request, reply) => {
     return reply.type(fastify.metrics.contentType).send(await fastify.metrics.metrics());
   });
 };

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../app.ts';
+import { buildTestApp, untilAppReady } from '../test-support/app.ts';
+import { createTestDatabase, type TestDatabase } from '../test-support/database.ts';
+
+let database: TestDatabase;
+let app: App;
+
+beforeAll(async () => {
+  database = await createTestDatabase('routes');
+  app = await buildTestApp({
+    DATABASE_URL: database.url,
+    APP_ENV: 'staging',
+    DEMO_SECRET: 's3cr3t',
+    APP_VERSION: '1.4.2',
+    GIT_COMMIT: 'a'.repeat(40),
+  });
+  await untilAppReady(app);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await database?.drop();
+});
+
+const post = (payload: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/json', ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+
+describe('GET /', () => {
+  it('answers the record count, version, commit, environment and demo secret', async () => {
+    const before = (await app.inject('/')).json<{ records: number }>().records;
+    await database.query('INSERT INTO records (name) VALUES (?), (?)', ['x', 'y']);
+    const response = await app.inject('/');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ records: before + 2, version: '1.4.2', commit: 'a'.repeat(40), environment: 'staging', secret: 's3cr3t' });
+  });
+});
+
+describe('POST /records', () => {
+  it('stores a record and answers 201 with its id and name', async () => {
+    const response = await post({ name: 'first' });
+    expect(response.statusCode).toBe(201);
+    const body = response.json<{ id: number; name: string }>();
+    expect(body).toEqual({ id: expect.any(Number), name: 'first' });
+    const rows = await database.query<{ name: string }[]>('SELECT name FROM records WHERE id = ?', [body.id]);
+    expect(rows).toEqual([{ name: 'first' }]);
+  });
+
+  it('accepts a name of exactly 200 characters', async () => {
+    expect((await post({ name: 'n'.repeat(200) })).statusCode).toBe(201);
+  });
+
+  it.each([
+    ['a missing name', {}, 'name', /required property 'name'/],
+    ['an empty name', { name: '' }, 'name', /fewer than 1 characters/],
+    ['a name of 201 characters', { name: 'n'.repeat(201) }, 'name', /more than 200 characters/],
+    ['a number as name', { name: 42 }, 'name', /must be string/],
+    ['null as name', { name: null }, 'name', /must be string/],
+    ['an unknown field', { name: 'ok', colour: 'red' }, 'colour', /additional properties/],
+  ])('rejects %s with a 400 that names the field', async (_case, payload, field, message) => {
+    const response = await post(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', field, message: expect.stringMatching(message) });
+  });
+
+  it('rejects a body that is not an object with a 400 about the body', async () => {
+    const response = await post(['name']);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'Bad Request', message: 'body must be object' });
+  });
+
+  it('rejects malformed JSON with a 400 JSON answer', async () => {
+    const response = await post('{"name": ');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+  });
+
+  it('rejects an empty body with a 400 JSON answer', async () => {
+    const response = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ statusCode: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY' });
+  });
+
+  it('rejects a body that is not JSON with a 415 JSON answer', async () => {
+    const response = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/xml' }, payload: '<name>x</name>' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+  });
+
+  it('stores nothing when the input is rejected', async () => {
+    const [{ count: before }] = await database.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM records');
+    await post({ name: '' });
+    const [{ count: after }] = await database.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM records');
+    expect(after).toBe(before);
+  });
+});
+
+describe('GET /version', () => {
+  it('answers the version, the commit and the API major version', async () => {
+    const response = await app.inject('/version');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ version: '1.4.2', commit: 'a'.repeat(40), apiVersion: 1 });
+  });
+});
+
+describe('unknown routes', () => {
+  it('answer 404 JSON naming the route', async () => {
+    const response = await app.inject('/no/such/thing');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Route GET /no/such/thing not found' });
+  });
+
+  it('answer 404 JSON for a known path with another method', async () => {
+    const response = await app.inject({ method: 'DELETE', url: '/records' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ error: 'Not Found' });
+  });
+});
+
+describe('GET /metrics', () => {
+  it('has a request duration histogram labelled by method, route pattern and status', async () => {
+    await app.inject('/');
+    await post({ name: '' });
+    await app.inject('/no/such/thing');
+    const response = await app.inject('/metrics');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(response.body).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(response.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/",status_code="200"\} \d+/);
+    expect(response.body).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/records",status_code="400"\} \d+/);
+    expect(response.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} \d+/);
+    expect(response.body).not.toContain('/no/such/thing');
+  });
+
+  it('has the process metrics', async () => {
+    const body = (await app.inject('/metrics')).body;
+    for (const metric of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+      expect(body).toContain(`# TYPE ${metric} `);
+    }
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    globalSetup: ['src/test-support/mysql-server.ts'],
+    // Real processes and a real MySQL server: generous per-test limits, the suite itself stays well under a minute.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
