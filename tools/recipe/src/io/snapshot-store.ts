@@ -1,0 +1,79 @@
+// releases/snapshots/ on disk: list, find and read snapshot files. Parsing and validation are the
+// model's (model/snapshot.ts); writing goes through releases.ts's atomic writer.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RecipeError } from '../model/errors.ts';
+import { readSnapshot, snapshotFileName, type Snapshot } from '../model/snapshot.ts';
+
+export const SNAPSHOTS = 'releases/snapshots';
+
+/** `releases/snapshots/<first 12 hex>.yaml`, relative to the repository root. */
+export function snapshotPath(id: string): string {
+  return `${SNAPSHOTS}/${snapshotFileName(id)}`;
+}
+
+export interface SnapshotEntry {
+  /** Relative to the repository root. */
+  file: string;
+  text: string;
+  /** Set when the file is valid. */
+  snapshot?: Snapshot;
+  problems: RecipeError[];
+}
+
+/** Every *.yaml file of releases/snapshots/, sorted by name, each parsed and validated. */
+export async function readSnapshotEntries(root: string): Promise<SnapshotEntry[]> {
+  let names: string[];
+  try {
+    names = await readdir(path.join(root, SNAPSHOTS));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files = names.filter((name) => /\.ya?ml$/.test(name)).sort();
+  return Promise.all(
+    files.map(async (name) => {
+      const file = `${SNAPSHOTS}/${name}`;
+      const text = await readFile(path.join(root, file), 'utf8');
+      const { snapshot, problems } = readSnapshot(file, text);
+      return problems.length === 0 && snapshot ? { file, text, snapshot, problems } : { file, text, problems };
+    }),
+  );
+}
+
+/** The valid snapshots, and every problem of the invalid ones (lint reports them; others may skip them). */
+export async function listSnapshots(root: string): Promise<{ snapshots: Snapshot[]; problems: RecipeError[] }> {
+  const entries = await readSnapshotEntries(root);
+  return {
+    snapshots: entries.flatMap((entry) => (entry.snapshot ? [entry.snapshot] : [])),
+    problems: entries.flatMap((entry) => entry.problems),
+  };
+}
+
+/** The snapshot file's text for an id, or undefined when it does not exist yet. */
+export async function readSnapshotText(root: string, id: string): Promise<string | undefined> {
+  try {
+    return await readFile(path.join(root, snapshotPath(id)), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** The snapshot whose id starts with `idOrPrefix` (at least 7 hex digits); an error when none or several. */
+export async function loadSnapshot(root: string, idOrPrefix: string): Promise<Snapshot> {
+  const prefix = idOrPrefix.toLowerCase().replace(/\.ya?ml$/, '');
+  if (!/^[0-9a-f]{7,64}$/.test(prefix)) {
+    throw new RecipeError(`"${idOrPrefix}" is not a snapshot id`, { hint: 'give at least 7 hex digits of the id, e.g. the file name in releases/snapshots/' });
+  }
+  const entries = await readSnapshotEntries(root);
+  const matches = entries.filter((entry) => path.basename(entry.file).startsWith(prefix.slice(0, 12)));
+  const found = matches.filter((entry) => entry.snapshot === undefined || entry.snapshot.id.startsWith(prefix));
+  if (found.length === 0) {
+    throw new RecipeError(`no snapshot ${idOrPrefix} in ${SNAPSHOTS}/`, { hint: 'list them with "ls releases/snapshots", or record one with "recipe snapshot <env>"' });
+  }
+  if (found.length > 1) throw new RecipeError(`"${idOrPrefix}" matches ${found.length} snapshots`, { hint: 'give more digits of the id' });
+  const entry = found[0]!;
+  if (!entry.snapshot) throw entry.problems[0]!;
+  return entry.snapshot;
+}
