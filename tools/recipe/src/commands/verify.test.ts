@@ -1,6 +1,4 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -8,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { main } from '../cli.ts';
 import { loadKubeConfig } from '../io/cluster.ts';
 import { createFixtureRepo, type FixtureRepo } from '../test-support/fixture-repo.ts';
-import { deployment, helmRelease, startFakeKubeApi, writeKubeconfig, type FakeKubeApi, type PolicyRule } from '../test-support/fake-kube-api.ts';
+import { closedPort, deployment, helmRelease, startFakeKubeApi, writeKubeconfig, type FakeKubeApi, type PolicyRule } from '../test-support/fake-kube-api.ts';
 
 const NS = 'platform-staging';
 const rbacFile = new URL('../../deploy/verify-rbac.yaml', import.meta.url);
@@ -19,7 +17,7 @@ let repo: FixtureRepo;
 let api: FakeKubeApi;
 let dir: string;
 let kubeconfig: string;
-let closedPort: number;
+let port: number;
 
 /** Runs the real CLI shell with the given environment, capturing its output. */
 async function recipe(args: string[], env: Record<string, string | undefined> = {}) {
@@ -55,18 +53,14 @@ beforeAll(async () => {
   api.addUser('staging-token', { name: 'system:serviceaccount:platform-staging:recipe-verify', rules: { [NS]: roleRules } });
   api.addUser('deployments-only-token', { name: 'jane@example.com', rules: { [NS]: roleRules.filter((rule) => rule.resources.includes('deployments')) } });
   api.addUser('helmreleases-only-token', { name: 'joe@example.com', rules: { [NS]: roleRules.filter((rule) => rule.resources.includes('helmreleases')) } });
-  const closed = createServer().listen(0, '127.0.0.1');
-  await once(closed, 'listening');
-  closedPort = (closed.address() as { port: number }).port;
-  closed.close();
-  await once(closed, 'close');
+  port = await closedPort();
   dir = mkdtempSync(path.join(tmpdir(), 'recipe-verify-'));
   kubeconfig = await writeKubeconfig(path.join(dir, 'kubeconfig'), api.url, [
     { name: 'staging', token: 'staging-token' },
     { name: 'expired', token: 'no-longer-valid' },
     { name: 'deployments-only', token: 'deployments-only-token' },
     { name: 'helmreleases-only', token: 'helmreleases-only-token' },
-    { name: 'closed', token: 'staging-token', server: `http://127.0.0.1:${closedPort}` },
+    { name: 'closed', token: 'staging-token', server: `http://127.0.0.1:${port}` },
   ]);
 });
 
@@ -181,7 +175,7 @@ describe('recipe verify', () => {
   test('exits 2 and names the context and the refused connection when the API server is unreachable', async () => {
     const { code, stderr } = await recipe(['verify', 'staging', '--context', 'closed']);
     expect(code).toBe(2);
-    expect(stderr).toContain(`the cluster of context "closed" (http://127.0.0.1:${closedPort}) is unreachable: ECONNREFUSED`);
+    expect(stderr).toContain(`the cluster of context "closed" (http://127.0.0.1:${port}) is unreachable: ECONNREFUSED`);
     expect(stderr).toContain('fix: check that the API server is up and reachable');
   });
 

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { main } from '../cli.ts';
+import { listSnapshots, loadSnapshot } from '../io/snapshot-store.ts';
+import { parseSnapshot, snapshotFileName, snapshotId, validateSnapshotFile } from '../model/snapshot.ts';
+import { ALL_RULES, closedPort, deployment, helmRelease, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../test-support/fake-kube-api.ts';
+import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
+
+const NS = 'platform-staging';
+let api: FakeKubeApi;
+let dir: string;
+let kubeconfig: string;
+let repo: FixtureRepo;
+
+async function recipe(args: string[], env: Record<string, string | undefined> = {}) {
+  const saved = { ...process.env };
+  Object.assign(process.env, { RECIPE_ROOT: repo.root, KUBECONFIG: kubeconfig, ...env });
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await main(args, { stdout: (t) => ((stdout += t), true), stderr: (t) => ((stderr += t), true) });
+    return { code, stdout, stderr };
+  } finally {
+    process.env = saved;
+  }
+}
+
+function staging() {
+  const text = readFileSync(path.join(repo.root, 'releases/staging/recipe.yaml'), 'utf8');
+  const [records, web] = [...text.matchAll(/commit: ([0-9a-f]{40})/g)].map((m) => m[1]!);
+  const services = {
+    records: { commit: records!, version: '1.0.0', image: 'ghcr.io/acme/platform/records' },
+    web: { commit: web!, version: '2.0.0', image: 'ghcr.io/acme/platform/web' },
+  };
+  const id = snapshotId(services);
+  return { services, id, file: `releases/snapshots/${snapshotFileName(id)}` };
+}
+
+function clusterRuns(records: string, web: string) {
+  api.putDeployment(deployment({ service: 'records', namespace: NS, image: `ghcr.io/acme/platform/records:${records}` }));
+  api.putDeployment(deployment({ service: 'web', namespace: NS, image: `ghcr.io/acme/platform/web:${web}`, replicas: 1 }));
+  api.putHelmRelease(helmRelease({ name: 'records', namespace: NS, revision: `0.1.0+${records.slice(0, 12)}`, generation: 4 }));
+  api.putHelmRelease(helmRelease({ name: 'web', namespace: NS, revision: `0.1.0+${web.slice(0, 12)}` }));
+}
+
+beforeAll(async () => {
+  api = await startFakeKubeApi();
+  api.addUser('ci-token', { name: 'system:serviceaccount:ci:recipe', rules: { '*': ALL_RULES } });
+  dir = mkdtempSync(path.join(tmpdir(), 'recipe-snapshot-'));
+  kubeconfig = await writeKubeconfig(path.join(dir, 'kubeconfig'), api.url, [
+    { name: 'staging', token: 'ci-token' },
+    { name: 'closed', token: 'ci-token', server: `http://127.0.0.1:${await closedPort()}` },
+  ]);
+});
+
+afterAll(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  repo = createFixtureRepo();
+  const { services } = staging();
+  clusterRuns(services.records.commit, services.web.commit);
+});
+
+afterEach(() => repo.cleanup());
+
+describe('recipe snapshot', () => {
+  test('refuses when the cluster does not match, exits 1 and writes nothing', async () => {
+    const { services } = staging();
+    clusterRuns(services.records.commit, repo.commits.web[1]!);
+    const before = treeDigest(repo.root);
+    const { code, stdout, stderr } = await recipe(['snapshot', 'staging']);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`web: Deployment web runs ghcr.io/acme/platform/web:${repo.commits.web[1]}`);
+    expect(stderr).toContain('refusing to snapshot staging: the cluster does not match its recipe; nothing was written');
+    expect(treeDigest(repo.root)).toEqual(before);
+    expect(repo.git(['status', '--porcelain'])).toBe('');
+  });
+
+  test('records the combination under its content-derived id with what verify saw', async () => {
+    const { services, id, file } = staging();
+    const { code, stdout } = await recipe(['snapshot', 'staging']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`snapshot ${id.slice(0, 12)} of staging written to ${file}`);
+    const text = readFileSync(path.join(repo.root, file), 'utf8');
+    expect(validateSnapshotFile(file, text)).toEqual([]);
+    const snapshot = parseSnapshot(file, text);
+    expect(snapshot.id).toBe(id);
+    expect(snapshot.environment).toBe('staging');
+    expect(snapshot.services).toEqual(services);
+    expect(snapshot.verifications).toHaveLength(1);
+    const [v] = snapshot.verifications;
+    expect(v).toMatchObject({ environment: 'staging', verified: true, skipReason: null, recipeCommit: repo.git(['log', '-1', '--format=%H', '--', 'releases/staging/recipe.yaml']) });
+    expect(v!.cluster!.services.records).toEqual({
+      replicas: { desired: 2, ready: 2 },
+      images: [`ghcr.io/acme/platform/records:${services.records.commit}`],
+      helmRelease: { ready: true, revision: `0.1.0+${services.records.commit.slice(0, 12)}`, generation: 4 },
+    });
+    expect(Date.parse(v!.at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(repo.git(['status', '--porcelain'])).toBe(`?? releases/snapshots/`);
+  });
+
+  test('--skip-verify records that the cluster was not asked, and why', async () => {
+    const { file } = staging();
+    const requests = api.requests.length;
+    const { code, stdout } = await recipe(['snapshot', 'staging', '--skip-verify', 'cluster in maintenance; e2e passed', '--context', 'closed']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('staging was not verified against its cluster: cluster in maintenance; e2e passed');
+    expect(api.requests.length).toBe(requests);
+    const v = parseSnapshot(file, readFileSync(path.join(repo.root, file), 'utf8')).verifications[0]!;
+    expect(v.verified).toBe(false);
+    expect(v.skipReason).toBe('cluster in maintenance; e2e passed');
+    expect(v.cluster).toBeUndefined();
+  });
+
+  test('--skip-verify without a reason is refused', async () => {
+    const { code, stderr } = await recipe(['snapshot', 'staging', '--skip-verify', ' ']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--skip-verify: --skip-verify needs a reason');
+    expect(existsSync(path.join(repo.root, 'releases/snapshots'))).toBe(false);
+  });
+
+  test('snapshotting a known combination again appends a verification and never changes its services', async () => {
+    const { id, file } = staging();
+    expect((await recipe(['snapshot', 'staging'])).code).toBe(0);
+    const first = readFileSync(path.join(repo.root, file), 'utf8');
+    const { code, stdout } = await recipe(['snapshot', 'staging', '--skip-verify', 'second look', '--check', 'smoke=passed']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`snapshot ${id.slice(0, 12)} already records this combination: verification in staging appended to ${file}`);
+    const second = readFileSync(path.join(repo.root, file), 'utf8');
+    expect(second.startsWith(first.trimEnd())).toBe(true);
+    const snapshot = parseSnapshot(file, second);
+    expect(snapshot.verifications.map((v) => v.verified)).toEqual([true, false]);
+    expect(snapshot.verifications[1]!.checks).toEqual({ smoke: 'passed' });
+    expect(readdirSync(path.join(repo.root, 'releases/snapshots'))).toEqual([snapshotFileName(id)]);
+  });
+
+  test('a different combination gets its own file', async () => {
+    expect((await recipe(['snapshot', 'staging'])).code).toBe(0);
+    expect((await recipe(['set', 'staging', `web=${repo.commits.web[1]}`, '--force', '--commit'])).code).toBe(0);
+    expect((await recipe(['snapshot', 'staging', '--skip-verify', 'not deployed yet'])).code).toBe(0);
+    const { snapshots, problems } = await listSnapshots(repo.root);
+    expect(problems).toEqual([]);
+    expect(snapshots.map((s) => s.services.web!.commit).sort()).toEqual([repo.commits.web[0], repo.commits.web[1]].sort());
+  });
+
+  test('--check and --evidence are recorded, evidence by path and SHA-256', async () => {
+    const { file } = staging();
+    const report = path.join(repo.root, 'e2e-report.json');
+    writeFileSync(report, '{"passed":42,"failed":0}\n');
+    const outside = path.join(dir, 'load-test.txt');
+    writeFileSync(outside, 'p99 120ms\n');
+    const { code } = await recipe(['snapshot', 'staging', '--check', 'e2e=https://ci.example.com/runs/123', '--check', 'load=passed', '--evidence', report, '--evidence', outside]);
+    expect(code).toBe(0);
+    const v = parseSnapshot(file, readFileSync(path.join(repo.root, file), 'utf8')).verifications[0]!;
+    expect(v.checks).toEqual({ e2e: 'https://ci.example.com/runs/123', load: 'passed' });
+    expect(v.evidence).toEqual([
+      { file: 'e2e-report.json', sha256: createHash('sha256').update('{"passed":42,"failed":0}\n').digest('hex') },
+      { file: 'load-test.txt', sha256: createHash('sha256').update('p99 120ms\n').digest('hex') },
+    ]);
+    expect((await loadSnapshot(repo.root, staging().id.slice(0, 7))).verifications[0]!.checks.load).toBe('passed');
+  });
+
+  test('a malformed --check or a missing --evidence file is refused before anything is written', async () => {
+    const bad = await recipe(['snapshot', 'staging', '--check', 'e2e']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--check "e2e" is not <name>=<url-or-status>');
+    const missing = await recipe(['snapshot', 'staging', '--evidence', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read evidence file nope.json: ENOENT');
+    expect(existsSync(path.join(repo.root, 'releases/snapshots'))).toBe(false);
+  });
+
+  test('exits 2 and writes nothing when the cluster cannot be asked', async () => {
+    const { code, stderr } = await recipe(['snapshot', 'staging', '--context', 'closed']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('is unreachable: ECONNREFUSED');
+    expect(existsSync(path.join(repo.root, 'releases/snapshots'))).toBe(false);
+  });
+
+  test('refuses while the recipe has uncommitted changes: the snapshot names a recipe commit', async () => {
+    const file = path.join(repo.root, 'releases/staging/recipe.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}# edited\n`);
+    const { code, stderr } = await recipe(['snapshot', 'staging']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('releases/staging/recipe.yaml has uncommitted changes');
+  });
+
+  test('--commit commits only the snapshot file', async () => {
+    const { id, file } = staging();
+    const { code, stdout } = await recipe(['snapshot', 'staging', '--commit']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/committed [0-9a-f]{7}$/m);
+    expect(repo.git(['log', '-1', '--format=%s'])).toBe(`chore(releases): snapshot staging as ${id.slice(0, 12)}`);
+    expect(repo.git(['show', '--name-only', '--format=', 'HEAD'])).toBe(file);
+    expect(repo.git(['status', '--porcelain'])).toBe('');
+    await recipe(['snapshot', 'staging', '--commit', '--skip-verify', 'again']);
+    expect(repo.git(['log', '-1', '--format=%s'])).toBe(`chore(releases): verify snapshot ${id.slice(0, 12)} in staging`);
+  });
+
+  test('--push lands the snapshot on the remote, recording again on top when someone pushed meanwhile', async () => {
+    const { file } = staging();
+    const other = repo.clone('other');
+    writeFileSync(path.join(other, 'releases/dev/values/records.yaml'), '---\nreplicaCount: 2\n');
+    repo.git(['commit', '-qam', 'chore(releases): dev runs two records replicas'], other);
+    repo.git(['push', '-q', 'origin', 'main'], other);
+    const { code, stdout } = await recipe(['snapshot', 'staging', '--push', '--json']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ ok: true, created: true, file, pushed: { attempts: 2 } });
+    expect(repo.git(['rev-parse', 'main'], repo.remote)).toBe(result.commit);
+    expect(repo.git(['log', '--format=%s', '-2', 'main'], repo.remote).split('\n')).toEqual([
+      `chore(releases): snapshot staging as ${result.id.slice(0, 12)}`,
+      'chore(releases): dev runs two records replicas',
+    ]);
+  });
+});
