@@ -16,7 +16,7 @@ export interface YamlFile {
 /** Parses one YAML document; a syntax error becomes a RecipeError at its line and column. */
 export function parseYamlFile(text: string, file: string): YamlFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, keepSourceTokens: false });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];

@@ -3,7 +3,7 @@
 // remote it is pushed to. Real git throughout.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateEnvironments } from '../model/environments.ts';
@@ -128,8 +128,43 @@ export function renderFixture(root: string): void {
   }
 }
 
+let template: { base: string; commits: FixtureRepo['commits']; head: string } | undefined;
+
+/**
+ * A fresh copy of the fixture (its own working clone and bare remote). The repository is built
+ * once per process and copied: the commit dates are fixed, so every copy has the same SHAs.
+ */
 export function createFixtureRepo(): FixtureRepo {
+  template ??= buildTemplate();
   const base = mkdtempSync(path.join(tmpdir(), 'recipe-fixture-'));
+  cpSync(template.base, base, { recursive: true });
+  const root = path.join(base, 'work');
+  const remote = path.join(base, 'remote.git');
+  const git = (args: string[], cwd = root) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  git(['remote', 'set-url', 'origin', remote]);
+  return {
+    root,
+    remote,
+    commits: structuredClone(template.commits),
+    head: template.head,
+    git,
+    clone(name: string) {
+      const dir = path.join(base, name);
+      git(['clone', '-q', remote, dir], base);
+      git(['config', 'user.name', `CI ${name}`], dir);
+      git(['config', 'user.email', `${name}@example.test`], dir);
+      git(['config', 'commit.gpgsign', 'false'], dir);
+      return dir;
+    },
+    cleanup() {
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+function buildTemplate(): { base: string; commits: FixtureRepo['commits']; head: string } {
+  const base = mkdtempSync(path.join(tmpdir(), 'recipe-fixture-template-'));
+  process.once('exit', () => rmSync(base, { recursive: true, force: true }));
   const root = path.join(base, 'work');
   const remote = path.join(base, 'remote.git');
   mkdirSync(root);
@@ -185,22 +220,5 @@ export function createFixtureRepo(): FixtureRepo {
   git(['remote', 'add', 'origin', remote]);
   git(['push', '-q', '-u', 'origin', 'main']);
 
-  return {
-    root,
-    remote,
-    commits: { records, web },
-    head,
-    git,
-    clone(name: string) {
-      const dir = path.join(base, name);
-      git(['clone', '-q', remote, dir], base);
-      git(['config', 'user.name', `CI ${name}`], dir);
-      git(['config', 'user.email', `${name}@example.test`], dir);
-      git(['config', 'commit.gpgsign', 'false'], dir);
-      return dir;
-    },
-    cleanup() {
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
+  return { base, commits: { records, web }, head };
 }

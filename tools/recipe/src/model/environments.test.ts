@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import { environmentsYaml } from '../test-support/fixture-repo.ts';
+import { validateEnvironments } from './environments.ts';
+import { parseYamlFile } from './yaml-file.ts';
+
+const file = 'releases/environments.yaml';
+const check = (text: string) => validateEnvironments(parseYamlFile(text, file));
+
+describe('environments.yaml', () => {
+  test('a valid file gives the environments in order with defaults filled in', () => {
+    const { value, problems } = check(environmentsYaml);
+    expect(problems).toEqual([]);
+    expect(value!.environments.map((env) => [env.name, env.from, env.auto])).toEqual([
+      ['dev', undefined, true],
+      ['staging', 'dev', false],
+      ['prod', 'staging', false],
+    ]);
+    expect(value!.services.records).toEqual({ project: 'services/records', chart: 'charts/records', image: 'ghcr.io/acme/platform/records' });
+  });
+
+  test('from defaults to the environment before it and context to the name', () => {
+    const { value } = check('repository: { url: u }\nenvironments:\n  - { name: a, namespace: a }\n  - { name: b, namespace: b }\nservices: {}\n');
+    expect(value!.environments[1]).toMatchObject({ from: 'a', context: 'b', auto: false });
+  });
+
+  test('an unknown field is reported at its own line and column, with the allowed fields', () => {
+    const text = environmentsYaml.replace('    auto: true\n', '    auto: true\n    autp: false\n');
+    const [problem, ...rest] = check(text).problems;
+    expect(rest).toEqual([]);
+    expect(problem!.format()).toContain('releases/environments.yaml:16:5: environments[0].autp: unknown field "autp"');
+    expect(problem!.hint).toContain('allowed fields here: name, namespace, context, auto, from, gates');
+  });
+
+  test('every problem is listed, each with the field and the fix', () => {
+    const text = environmentsYaml.replace('    namespace: platform-staging\n', '').replace('image: ghcr.io/acme/platform/web', 'image: ghcr.io/acme/platform/web:latest');
+    const problems = check(text).problems;
+    expect(problems.map((p) => [p.field, p.line])).toEqual([
+      ['environments[1]', 16],
+      ['services.web.image', 39],
+    ]);
+    expect(problems[0]!.message).toBe('missing required field "namespace"');
+    expect(problems[0]!.hint).toContain('the Kubernetes namespace');
+    expect(problems[1]!.hint).toContain('without a tag');
+  });
+
+  test('a duplicate environment name is rejected', () => {
+    const text = environmentsYaml.replace('  - name: prod\n', '  - name: staging\n');
+    expect(check(text).problems.map((p) => p.message)).toContain('environment "staging" is listed twice (also at environments[1])');
+  });
+
+  test('from must name another environment', () => {
+    const text = environmentsYaml.replace('from: staging', 'from: qa');
+    const [problem] = check(text).problems;
+    expect(problem!.field).toBe('environments[2].from');
+    expect(problem!.hint).toBe('use one of: dev, staging');
+  });
+
+  test('a YAML syntax error names the line and column', () => {
+    expect(() => check('repository:\n  url: [unclosed\n')).toThrow(/invalid YAML/);
+    try {
+      check('repository:\n  url: [unclosed\n');
+    } catch (error) {
+      expect((error as { file: string; line: number }).file).toBe(file);
+      expect((error as { line: number }).line).toBeGreaterThan(1);
+    }
+  });
+});
