@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // terraform and helm run as child processes; each has its own timeout below this one.
+    testTimeout: 60_000,
+  },
+});
