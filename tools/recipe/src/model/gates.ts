@@ -80,7 +80,7 @@ export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date)
       throw new RecipeError(`soak "${gates.soak}" is not a duration`, { file: 'environments.yaml', field: `environments.${target.name}.gates.soak`, hint: 'write a number and a unit: 90s, 30m, 24h, 7d' });
     }
     if (first === undefined) {
-      unmet.push(`soak ${formatDuration(soakMs)}: no verification in ${target.from} to measure the soak time from`);
+      unmet.push(`soak ${formatDuration(soakMs)}: nothing ${gates.verified ? 'verified ' : ''}in ${target.from} to measure the soak time from`);
     } else {
       soakedMs = now.getTime() - Date.parse(first.at);
       if (soakedMs < soakMs) {

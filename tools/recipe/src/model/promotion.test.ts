@@ -9,7 +9,7 @@ const snapshot = newSnapshot({
   verification: { environment: 'staging', at: '2026-11-20T10:00:00Z', recipeCommit: D, verified: true, skipReason: null, checks: {}, evidence: [] },
 });
 const current: CurrentRecipe = { services: { records: { commit: A, version: '1.4.0' }, web: { commit: C, version: '2.0.0' } } };
-const base = { environment: 'prod', current, snapshot, unmetGates: [], knownServices: ['records', 'web'] };
+const base = { environment: 'prod', from: 'staging', current, snapshot, unmetGates: [], knownServices: ['records', 'web'] };
 
 function refusal(run: () => unknown): RecipeError {
   try {

@@ -52,6 +52,8 @@ export interface CurrentRecipe {
 
 export interface PromoteInput {
   environment: string;
+  /** The environment the snapshot is promoted from (its verification there vouches for it). */
+  from: string;
   current: CurrentRecipe;
   snapshot: Snapshot;
   /** Gate problems from evaluateGates; refused unless overridden. */
@@ -95,7 +97,7 @@ export function planPromotion(input: PromoteInput): PromotionPlan {
   return {
     kind: 'promote',
     environment,
-    source: { type: 'snapshot', id: snapshot.id, environment: snapshot.environment },
+    source: { type: 'snapshot', id: snapshot.id, environment: input.from },
     changes: changesBetween(current.services, next),
     ...(partial ? { only } : {}),
     ...(override ? { override } : {}),

@@ -23,7 +23,7 @@ const snapshot = newSnapshot({
 const current = { services: { records: { commit: OLD, version: '1.4.0' }, web: { commit: WEB } } };
 const target = { name: 'prod', from: 'staging', gates: { verified: true, soak: '24h', evidence: ['e2e'] } };
 const evaluation = evaluateGates(target, snapshot, new Date('2026-11-22T12:00:00Z'));
-const plan = planPromotion({ environment: 'prod', current, snapshot, unmetGates: evaluation.unmet, knownServices: ['records', 'web'] });
+const plan = planPromotion({ environment: 'prod', from: 'staging', current, snapshot, unmetGates: evaluation.unmet, knownServices: ['records', 'web'] });
 
 const changelog: ChangelogEntry[] = [
   { service: 'records', sha: 'a'.repeat(40), type: 'fix', scope: 'db', description: 'retry the migration lock', breaking: false },
@@ -76,7 +76,7 @@ describe('renderPullRequest', () => {
   });
 
   it('records an override and the gates it overrode', () => {
-    const overridden = planPromotion({ environment: 'prod', current, snapshot, unmetGates: ['soak 1d: soaked 3h'], override: 'hotfix INC-42', knownServices: ['records', 'web'] });
+    const overridden = planPromotion({ environment: 'prod', from: 'staging', current, snapshot, unmetGates: ['soak 1d: soaked 3h'], override: 'hotfix INC-42', knownServices: ['records', 'web'] });
     const text = renderPullRequest({ ...input, plan: overridden }).body;
     expect(text).toContain('> **Gates overridden**: hotfix INC-42\n> - soak 1d: soaked 3h');
   });

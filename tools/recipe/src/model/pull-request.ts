@@ -146,7 +146,7 @@ function changelogSection({ plan, changelog, repository }: PullRequestInput): st
     const web = repository.webUrl.replace(/\/+$/, '');
     return `[\`${sha.slice(0, 7)}\`](${web}${repository.forge === 'gitlab' ? '/-/commit/' : '/commit/'}${sha})`;
   };
-  const line = (e: ChangelogEntry) => `- **${e.service}**: ${e.scope ? `${e.scope}: ` : ''}${e.description} (${link(e.sha)})`;
+  const line = (e: ChangelogEntry) => `- **${e.service}**: ${e.scope && e.scope !== e.service ? `${e.scope}: ` : ''}${e.description} (${link(e.sha)})`;
   const out = [title];
   const breaking = changelog.filter((e) => e.breaking);
   if (breaking.length > 0) out.push('', '### ⚠ Breaking changes', '', ...breaking.map(line));

@@ -1,0 +1,236 @@
+// What `recipe promote` and `recipe rollback` share: build the change in a temporary worktree at
+// the remote's base branch (the checkout is never touched), commit it on recipe/<kind>-<env>,
+// push it with a lease, open or update the pull request, and start over on a fresh base when
+// another run got there first (bounded, never merging).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { commitPaths, git, isAncestor, logBetween, runGit } from '../io/git.ts';
+import { forgeToken, openForge, type PullRequestResult } from '../io/forge.ts';
+import { findRoot, fluxDir, loadReleases, recipePath, writeFilesAtomically, type Releases } from '../io/releases.ts';
+import { parseConventional } from '../model/changelog.ts';
+import { RecipeError } from '../model/errors.ts';
+import type { GateEvaluation } from '../model/gates.ts';
+import { promotionBranch, shortCommit, type PromotionPlan } from '../model/promotion.ts';
+import { editRecipeText } from '../model/promotion-recipe.ts';
+import { renderPullRequest, type ChangelogEntry, type PullRequestContent, type ServiceHistory } from '../model/pull-request.ts';
+import { validateRecipe, type Hold } from '../model/recipe.ts';
+import { parseYamlFile } from '../model/yaml-file.ts';
+import type { CommandContext } from './command.ts';
+import { planEnvironmentRender } from './render.ts';
+
+export const REMOTE = 'origin';
+const ATTEMPTS = 5;
+
+/** What a command planned from the releases at the base. */
+export type Planned =
+  | { nothing: string }
+  | { plan: PromotionPlan; evaluation?: GateEvaluation; hold?: Hold };
+
+export interface FlowOptions {
+  ctx: CommandContext;
+  kind: PromotionPlan['kind'];
+  environment: string;
+  dryRun: boolean;
+  push: boolean;
+  /** Plans from the releases at `dir` (the worktree at the base branch). */
+  plan: (dir: string, releases: Releases) => Promise<Planned>;
+  backoffMs?: number;
+}
+
+export interface FlowResult {
+  plan?: PromotionPlan;
+  branch: string;
+  commit?: string;
+  pullRequest?: PullRequestResult;
+  content?: PullRequestContent;
+  attempts: number;
+  nothing?: string;
+}
+
+export async function runFlow(options: FlowOptions): Promise<number> {
+  const { ctx } = options;
+  const result = await flow(options);
+  if (ctx.json) {
+    ctx.stdout(JSON.stringify({ environment: options.environment, kind: options.kind, ...result, content: result.content && { title: result.content.title, labels: result.content.labels, truncated: result.content.truncated } }, null, 2));
+    return 0;
+  }
+  if (result.nothing) {
+    ctx.stdout(result.nothing);
+    return 0;
+  }
+  const lines = [result.content!.title];
+  if (options.dryRun) {
+    lines.push('', result.content!.body, '', `dry run: nothing was written, committed, pushed or opened (branch would be ${result.branch})`);
+  } else if (!options.push) {
+    lines.push(`committed ${shortCommit(result.commit)} on the local branch ${result.branch} (not pushed)`);
+  } else {
+    lines.push(`pushed ${shortCommit(result.commit)} to ${REMOTE} ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`);
+    if (result.pullRequest) lines.push(`${result.pullRequest.action === 'created' ? 'opened' : 'updated'} pull request #${result.pullRequest.number}: ${result.pullRequest.url}`);
+    if (result.content!.truncated) lines.push('the manifest diff was truncated in the pull request body to fit the forge limit');
+  }
+  ctx.stdout(lines.join('\n'));
+  return 0;
+}
+
+async function flow(options: FlowOptions): Promise<FlowResult> {
+  const { ctx, kind, environment, dryRun, push } = options;
+  const root = findRoot(ctx.cwd, ctx.env);
+  const releases = await loadReleases(root);
+  const repository = releases.environments.repository;
+  const branch = promotionBranch(kind, environment);
+  const usePush = push && !dryRun;
+  // Ask for the token before anything is pushed, so a missing one costs nothing.
+  const token = usePush && repository.forge ? forgeToken(repository.forge, ctx.env) : undefined;
+  if (usePush) {
+    const remote = await runGit(root, ['remote', 'get-url', REMOTE]);
+    if (remote.code !== 0) throw new RecipeError(`the repository has no remote "${REMOTE}" to push ${branch} to`, { hint: `add it (git remote add ${REMOTE} <url>), or pass --no-push to commit locally` });
+  }
+
+  const worktree = await mkdtemp(path.join(tmpdir(), 'recipe-worktree-'));
+  let created = false;
+  try {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const base = await baseCommit(root, repository.baseBranch, push);
+      const lease = usePush ? await remoteBranch(root, branch) : '';
+      if (!created) {
+        await git(root, ['worktree', 'add', '--quiet', '--detach', worktree, base]);
+        created = true;
+      } else {
+        await git(worktree, ['checkout', '--quiet', '--detach', '--force', base]);
+        await git(worktree, ['clean', '--quiet', '-fd']);
+      }
+      const releasesAtBase = await loadReleases(worktree);
+      const planned = await options.plan(worktree, releasesAtBase);
+      if ('nothing' in planned) return { branch, attempts: attempt, nothing: planned.nothing };
+
+      await applyPlan(worktree, releasesAtBase, planned);
+      const paths = [recipePath(environment), fluxDir(environment)];
+      await git(worktree, ['add', '-A', '--', ...paths]);
+      const diff = await git(worktree, ['diff', '--cached', '--no-color', base, '--', ...paths]);
+      const content = renderPullRequest({
+        plan: planned.plan,
+        repository: { webUrl: repository.webUrl, forge: repository.forge?.type ?? 'github' },
+        ...(await serviceHistory(worktree, releasesAtBase, planned.plan)),
+        ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
+        manifestDiff: diff,
+      });
+      if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt };
+
+      const commit = await commitPaths(worktree, paths, commitMessage(content, planned.plan));
+      if (!push) {
+        const checkedOut = await runGit(root, ['branch', '--force', branch, commit]);
+        if (checkedOut.code !== 0) throw new RecipeError(`cannot move the local branch ${branch}: ${checkedOut.stderr.trim()}`, { hint: `switch away from ${branch} and run the command again` });
+        return { plan: planned.plan, branch, commit, content, attempts: attempt };
+      }
+
+      const pushed = await runGit(worktree, ['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${lease}`, REMOTE, `${commit}:refs/heads/${branch}`]);
+      if (pushed.code !== 0) {
+        const output = `${pushed.stdout}\n${pushed.stderr}`;
+        if (!/\[rejected\]|\[remote rejected\]|stale info|non-fast-forward|fetch first|cannot lock ref/i.test(output)) {
+          throw new RecipeError(`push of ${branch} to ${REMOTE} failed: ${pushed.stderr.trim() || pushed.stdout.trim()}`, { hint: 'fix access to the remote and run the command again' });
+        }
+        await backoff(options.backoffMs ?? 150, attempt);
+        continue;
+      }
+      let pullRequest: PullRequestResult | undefined;
+      if (repository.forge && token) {
+        try {
+          const forge = await openForge(repository.forge, token);
+          pullRequest = await forge.upsertPullRequest({ head: branch, base: repository.baseBranch, title: content.title, body: content.body, labels: content.labels });
+        } catch (error) {
+          throw pushedButNoPullRequest(error, branch, commit, repository);
+        }
+      }
+      // Another run pushed after us: its pull request text may have been overwritten by ours.
+      if ((await remoteBranch(root, branch)) !== commit) {
+        await backoff(options.backoffMs ?? 150, attempt);
+        continue;
+      }
+      return { plan: planned.plan, branch, commit, content, attempts: attempt, ...(pullRequest ? { pullRequest } : {}) };
+    }
+    throw new RecipeError(`${branch} kept moving on ${REMOTE}: gave up after ${ATTEMPTS} attempts`, { exitCode: 1, hint: 'another promotion of the same environment is running; run the command again when it is done' });
+  } finally {
+    if (created) await runGit(root, ['worktree', 'remove', '--force', worktree]);
+    await rm(worktree, { recursive: true, force: true });
+    await runGit(root, ['worktree', 'prune']);
+  }
+}
+
+/** The commit to build on: the remote's base branch (fetched) when pushing, else the local one. */
+async function baseCommit(root: string, baseBranch: string, fetch: boolean): Promise<string> {
+  if (fetch) {
+    const fetched = await runGit(root, ['fetch', '--quiet', REMOTE, `refs/heads/${baseBranch}`]);
+    if (fetched.code !== 0) throw new RecipeError(`fetching ${baseBranch} from ${REMOTE} failed: ${fetched.stderr.trim()}`, { hint: 'check the remote and the network, or pass --no-push to work from the local branch' });
+    return (await git(root, ['rev-parse', 'FETCH_HEAD'])).trim();
+  }
+  const local = await runGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${baseBranch}^{commit}`]);
+  return local.code === 0 ? local.stdout.trim() : (await git(root, ['rev-parse', 'HEAD'])).trim();
+}
+
+/** The remote branch's commit, or '' when it does not exist (a lease that expects absence). */
+async function remoteBranch(root: string, branch: string): Promise<string> {
+  const out = await git(root, ['ls-remote', REMOTE, `refs/heads/${branch}`]);
+  return out.split(/\s/)[0] ?? '';
+}
+
+async function applyPlan(dir: string, releases: Releases, planned: Exclude<Planned, { nothing: string }>): Promise<void> {
+  const { plan } = planned;
+  const file = recipePath(plan.environment);
+  const current = releases.recipes.get(plan.environment);
+  if (!current) throw new RecipeError(`environment "${plan.environment}" has no recipe`, { file, hint: 'create it: see docs/formats.md' });
+  const text = editRecipeText(file, current.yaml.text, { plan, ...(planned.hold ? { hold: planned.hold } : {}) });
+  const after = validateRecipe(parseYamlFile(text, file), plan.environment, releases.environments);
+  if (!after.value) throw after.problems[0]!;
+  const render = await planEnvironmentRender(releases, plan.environment, after.value);
+  await writeFilesAtomically(dir, new Map([[file, text], ...render.changes]));
+}
+
+/** Per changed service: how many commits lie between, which way, and their Conventional Commits. */
+async function serviceHistory(dir: string, releases: Releases, plan: PromotionPlan): Promise<{ history: Record<string, ServiceHistory>; changelog: ChangelogEntry[] }> {
+  const history: Record<string, ServiceHistory> = {};
+  const changelog: ChangelogEntry[] = [];
+  for (const change of plan.changes) {
+    if (!change.changed || !change.current) continue;
+    const project = releases.environments.services[change.service]?.project;
+    const paths = project ? [project] : [];
+    const from = change.current.commit;
+    const to = change.next.commit;
+    try {
+      const forward = await isAncestor(dir, from, to);
+      const backward = !forward && (await isAncestor(dir, to, from));
+      const commits = forward || !backward ? await logBetween(dir, from, to, paths) : await logBetween(dir, to, from, paths);
+      history[change.service] = { commits: commits.length, direction: forward ? 'forward' : backward ? 'backward' : 'unrelated' };
+      for (const info of commits) {
+        const parsed = parseConventional({ commit: info.commit, subject: info.subject, body: info.body, author: info.author, time: info.time });
+        changelog.push({ service: change.service, sha: info.commit, ...(parsed.type === 'other' ? {} : { type: parsed.type }), ...(parsed.scope ? { scope: parsed.scope } : {}), description: parsed.description, breaking: parsed.breaking });
+      }
+    } catch {
+      // A commit this clone does not have: the table shows no count rather than a wrong one.
+    }
+  }
+  return { history, changelog };
+}
+
+function commitMessage(content: PullRequestContent, plan: PromotionPlan): string {
+  const lines = [content.title, ''];
+  if (plan.snapshotId) lines.push(`Snapshot: ${plan.snapshotId}`);
+  if (plan.override) lines.push(`Override: ${plan.override}`);
+  if (plan.hold) lines.push(`Hold: ${plan.hold.reason}`);
+  return lines.join('\n').trimEnd();
+}
+
+function pushedButNoPullRequest(error: unknown, branch: string, commit: string, repository: Releases['environments']['repository']): RecipeError {
+  const inner = error instanceof RecipeError ? error : new RecipeError(String(error));
+  const web = repository.webUrl?.replace(/\/+$/, '');
+  const compare = web ? (repository.forge?.type === 'gitlab' ? `${web}/-/merge_requests/new?merge_request[source_branch]=${branch}` : `${web}/compare/${repository.baseBranch}...${branch}`) : undefined;
+  return new RecipeError(`${inner.message}\n  the branch ${branch} (${shortCommit(commit)}) was pushed to ${REMOTE}: nothing is lost`, {
+    exitCode: 2,
+    hint: `${inner.hint ? `${inner.hint}; then ` : ''}run the command again to open the pull request, or open it by hand${compare ? `: ${compare}` : ''}`,
+    cause: error,
+  });
+}
+
+function backoff(baseMs: number, attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, baseMs * 2 ** (attempt - 1) * (0.5 + Math.random())));
+}

@@ -1,0 +1,83 @@
+import { listSnapshots } from '../io/snapshot-store.ts';
+import { findEnvironment } from '../model/environments.ts';
+import { RecipeError } from '../model/errors.ts';
+import { chooseSnapshot } from '../model/gates.ts';
+import { nothingToChange, planPromotion, promotionBranch } from '../model/promotion.ts';
+import type { Command } from './command.ts';
+import { runFlow } from './promote-flow.ts';
+
+const command: Command = {
+  summary: 'fill an environment from a snapshot of the one before it, by pull request, through its gates',
+  usage: `Usage: recipe promote <env> [--snapshot <id>] [--override "<reason>"] [--only <service>]...
+                      [--dry-run] [--no-push] [--json]
+
+Takes the newest snapshot of the environment's "from" environment whose gates all hold (or the
+one named by --snapshot), writes releases/<env>/recipe.yaml (commits, versions, snapshot:),
+re-renders releases/<env>/flux/, commits on the branch recipe/promote-<env> (built on the
+remote's base branch; your checkout is not touched), pushes it and opens the pull request, or
+updates the open one: one open promotion per environment, a newer one supersedes it.
+
+Gates (environments.yaml): the snapshot comes from "from", is verified there (not
+--skip-verify) when "verified: true", has soaked "soak" since, and carries every check named in
+"evidence". An unmet gate refuses the promotion (exit 1) with the list of what is missing.
+Nothing to change: says so, exit 0, no branch, no pull request.
+
+The forge comes from repository.forge in environments.yaml; the token from GITHUB_TOKEN or
+GITLAB_TOKEN. When the forge fails after the push, the branch stays pushed and is named.
+
+Options:
+  --snapshot <id>        the snapshot to promote (at least 7 hex digits of its id)
+  --override "<reason>"  promote despite unmet gates, a hold or --only; recorded in the recipe
+                         (override:) and in the pull request
+  --only <service>       take only this service from the snapshot (repeatable); refused
+                         without --override, since that combination was never tested
+  --dry-run              print the plan and the diff; write, commit, push and open nothing
+  --no-push              commit on the local branch recipe/promote-<env> only
+  --json                 machine-readable output`,
+  options: {
+    snapshot: { type: 'string' },
+    override: { type: 'string' },
+    only: { type: 'string', multiple: true, default: [] },
+    'dry-run': { type: 'boolean', default: false },
+    'no-push': { type: 'boolean', default: false },
+  },
+  async run(ctx) {
+    const [envName, ...extra] = ctx.positionals;
+    if (!envName || extra.length > 0) throw new RecipeError('expected exactly one environment', { hint: 'recipe promote <env>, e.g. recipe promote staging' });
+    const override = ctx.values.override as string | undefined;
+    if (override !== undefined && override.trim() === '') throw new RecipeError('--override needs a reason', { field: '--override', hint: 'say why, e.g. --override "hotfix for INC-42"' });
+    const only = (ctx.values.only as string[]).flatMap((value) => value.split(',')).map((s) => s.trim()).filter(Boolean);
+    return runFlow({
+      ctx,
+      kind: 'promote',
+      environment: envName,
+      dryRun: Boolean(ctx.values['dry-run']),
+      push: !ctx.values['no-push'],
+      async plan(dir, releases) {
+        const env = findEnvironment(releases.environments, envName);
+        if (!env.from) {
+          throw new RecipeError(`${env.name} is the first environment: there is nothing to promote it from`, { file: 'releases/environments.yaml', field: `environments.${env.name}.from`, hint: `update it with "recipe set ${env.name} <service>=<commit>"` });
+        }
+        const { snapshots } = await listSnapshots(dir);
+        const evaluation = chooseSnapshot({ name: env.name, from: env.from, gates: env.gates }, snapshots, new Date(), ctx.values.snapshot as string | undefined);
+        const current = releases.recipes.get(env.name)!.recipe;
+        const plan = planPromotion({
+          environment: env.name,
+          from: env.from,
+          current,
+          snapshot: evaluation.snapshot,
+          unmetGates: evaluation.unmet,
+          knownServices: Object.keys(releases.environments.services),
+          ...(only.length > 0 ? { only } : {}),
+          ...(override ? { override } : {}),
+        });
+        if (nothingToChange(plan, current)) {
+          return { nothing: `${env.name} already runs snapshot ${evaluation.snapshot.id.slice(0, 12)}: nothing to change (no branch ${promotionBranch('promote', env.name)}, no pull request)` };
+        }
+        return { plan, evaluation };
+      },
+    });
+  },
+};
+
+export default command;

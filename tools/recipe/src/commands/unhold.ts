@@ -1,0 +1,23 @@
+import { RecipeError } from '../model/errors.ts';
+import type { Command } from './command.ts';
+import { changeHold, commitOptions } from './hold.ts';
+
+const command: Command = {
+  summary: 'lift the hold of an environment so that recipe set may move it again',
+  usage: `Usage: recipe unhold <env> [--commit] [--push] [--json]
+
+Removes hold: from releases/<env>/recipe.yaml. An environment that is not on hold is left as it is.
+
+Options:
+  --commit  commit the change: chore(releases): unhold <env>
+  --push    commit and push; when the remote moved, fetch, apply again on top and retry
+  --json    machine-readable output`,
+  options: { ...commitOptions },
+  async run(ctx) {
+    const [envName, ...extra] = ctx.positionals;
+    if (!envName || extra.length > 0) throw new RecipeError('expected exactly one environment', { hint: 'recipe unhold <env>' });
+    return changeHold(ctx, envName, null);
+  },
+};
+
+export default command;
