@@ -29,6 +29,11 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
 export default fp(
   async (fastify) => {
     let shuttingDown = false;
+    // Keep-alive connections would otherwise stay open after their last response and hold the drain until they time out.
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      if (shuttingDown) reply.header('connection', 'close');
+      done(null, payload);
+    });
     fastify.decorate('readiness', {
       markShuttingDown() {
         shuttingDown = true;

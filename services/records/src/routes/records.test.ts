@@ -89,10 +89,10 @@ describe('POST /records', () => {
   });
 
   it('stores nothing when the input is rejected', async () => {
-    const [{ count: before }] = await database.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM records');
+    const count = async () => (await database.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM records'))[0]?.count;
+    const before = await count();
     await post({ name: '' });
-    const [{ count: after }] = await database.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM records');
-    expect(after).toBe(before);
+    expect(await count()).toBe(before);
   });
 });
 

@@ -1,0 +1,140 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mysql from 'mysql2/promise';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { migrationSource } from './db/migrator.ts';
+import { createTestDatabase, type TestDatabase } from './test-support/database.ts';
+import { runToEnd, serverEntry, startService, untilReady, type ServiceProcess } from './test-support/service-process.ts';
+
+const running: ServiceProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((service) => service.stop('SIGKILL')));
+});
+
+function start(env: Record<string, string | undefined>): ServiceProcess {
+  const service = startService(env);
+  running.push(service);
+  return service;
+}
+
+describe('five replicas started at the same moment on an empty database', () => {
+  const rounds = 10;
+  const replicas = 5;
+
+  it(`all become ready, none exits, and each migration is recorded once (${rounds} rounds)`, async () => {
+    const available = await migrationSource.getMigrations();
+    for (let round = 1; round <= rounds; round++) {
+      const db = await createTestDatabase(`five${round}`);
+      try {
+        const services = Array.from({ length: replicas }, () => start({ DATABASE_URL: db.url }));
+        const urls = await Promise.all(services.map((service) => service.listening));
+        await Promise.all(urls.map((url) => untilReady(url)));
+
+        const exited = services.filter((service) => service.hasExited());
+        expect(exited.map((service) => service.output.join('\n')), `round ${round}: a replica exited`).toEqual([]);
+        const recorded = await db.query<{ name: string }[]>('SELECT name FROM knex_migrations ORDER BY id');
+        expect(recorded.map((row) => row.name), `round ${round}`).toEqual(available);
+        expect(await db.query('SELECT is_locked FROM knex_migrations_lock'), `round ${round}`).toEqual([{ is_locked: 0 }]);
+        const errors = services.flatMap((service) => service.output.filter((line) => /"level":50/.test(line)));
+        expect(errors, `round ${round}: error lines`).toEqual([]);
+        await Promise.all(running.splice(0).map((service) => service.stop('SIGKILL')));
+      } finally {
+        await db.drop();
+      }
+    }
+    // About 2 s a round on two idle cores; a machine busy with other work needs more.
+  }, 240_000);
+});
+
+describe('SIGTERM with requests in flight', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sigterm');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('turns readiness false, keeps serving during SHUTDOWN_DELAY_MS, then drains every accepted request and exits 0', async () => {
+    const service = start({ DATABASE_URL: db.url, SHUTDOWN_DELAY_MS: '400' });
+    const url = await service.listening;
+    await untilReady(url);
+
+    // Hold the table so that requests stay in flight inside the service until we let go.
+    const blocker = await mysql.createConnection({ uri: db.url });
+    await blocker.query('LOCK TABLES records WRITE');
+    const inFlight = Array.from({ length: 12 }, () => fetch(`${url}/`));
+    await untilWaitingQueries(db, 10);
+
+    service.child.kill('SIGTERM');
+    await sleep(100);
+    const readyz = await fetch(`${url}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(await readyz.json()).toEqual({ status: 'not ready', reason: 'shutting down' });
+    // Still inside SHUTDOWN_DELAY_MS: new requests are served while the endpoints catch up.
+    expect((await fetch(`${url}/version`)).status).toBe(200);
+
+    await sleep(500);
+    await blocker.query('UNLOCK TABLES');
+    await blocker.end();
+
+    const responses = await Promise.all(inFlight);
+    expect(responses.map((response) => response.status)).toEqual(Array(12).fill(200));
+    expect(await service.exited).toBe(0);
+    expect(service.output.join('\n')).toContain('SIGTERM received: not ready from now on, closing in 400 ms');
+  });
+});
+
+/** Waits until `count` queries of the service are blocked on the table lock. */
+async function untilWaitingQueries(db: TestDatabase, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const rows = await db.query<unknown[]>("SELECT id FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table%'", [db.name]);
+    if (rows.length >= count) return;
+    await sleep(20);
+  }
+  throw new Error(`fewer than ${count} queries waiting on the table lock`);
+}
+
+describe('without DATABASE_URL', () => {
+  it('starts on an embedded SQLite file in DATA_DIR, says so, migrates and serves', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'records-sqlite-'));
+    try {
+      const service = start({ DATA_DIR: dataDir });
+      const url = await service.listening;
+      await untilReady(url);
+      const created = await fetch(`${url}/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'local' }) });
+      expect(created.status).toBe(201);
+      expect(await (await fetch(`${url}/`)).json()).toMatchObject({ records: 1 });
+      expect((await stat(join(dataDir, 'records.sqlite'))).isFile()).toBe(true);
+      expect(service.output.join('\n')).toContain(`DATABASE_URL is not set: using the embedded SQLite database ${join(dataDir, 'records.sqlite')}`);
+    } finally {
+      await Promise.all(running.splice(0).map((service) => service.stop()));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('at boot', () => {
+  it('logs one line with the URL it listens on', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'records-url-'));
+    try {
+      const service = start({ DATA_DIR: dataDir, HOST: '0.0.0.0' });
+      const url = await service.listening;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(service.output.filter((line) => line.includes('listening'))).toHaveLength(1);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await Promise.all(running.splice(0).map((service) => service.stop()));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops at once with exit code 1 and names a bad variable', async () => {
+    const { code, output } = await runToEnd({ PORT: 'eighty', DATABASE_URL: 'postgres://db/x' }, serverEntry);
+    expect(code).toBe(1);
+    expect(output.join('\n')).toMatch(/^records: Invalid configuration: DATABASE_URL must match pattern .*; PORT must be integer \(got "eighty"\)$/);
+  });
+});
