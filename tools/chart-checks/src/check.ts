@@ -1,0 +1,93 @@
+// The checks of one chart: lint (helm lint --strict per scenario, README current) and test (render
+// every scenario, validate every object against its schema and for unknown fields, apply policy).
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { runHelm, workspaceRoot } from './helm.ts';
+import { describe, parseManifests } from './manifests.ts';
+import { checkPolicy } from './policy.ts';
+import { chartName, scenariosFor, type Scenario } from './scenarios.ts';
+import { validateObject } from './schemas.ts';
+import { documentValues, valuesTable, withValuesSection } from './values-docs.ts';
+
+export interface Finding {
+  /** The scenario (values file) or chart file the finding is about. */
+  where: string;
+  message: string;
+}
+
+export interface CheckReport {
+  chart: string;
+  scenarios: number;
+  objects: number;
+  findings: Finding[];
+}
+
+/** helm's error output without its debugging hint. */
+function helmError(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('Use --debug flag'))
+    .join('\n  ');
+}
+
+export interface CheckOptions {
+  /** Where environments' values live; the workspace's releases/ by default. */
+  releasesDir?: string;
+}
+
+function scenarios(chartDir: string, options: CheckOptions): Scenario[] {
+  return scenariosFor(chartDir, options.releasesDir);
+}
+
+export function readmeIsCurrent(chartDir: string): Finding[] {
+  const readmeFile = join(chartDir, 'README.md');
+  const where = relative(workspaceRoot, readmeFile);
+  try {
+    const readme = readFileSync(readmeFile, 'utf8');
+    const table = valuesTable(documentValues(readFileSync(join(chartDir, 'values.yaml'), 'utf8'), relative(workspaceRoot, join(chartDir, 'values.yaml'))));
+    if (withValuesSection(readme, table, where) !== readme) {
+      return [{ where, message: `the values table is stale: run \`node tools/chart-checks/bin/chart-checks.ts docs ${relative(workspaceRoot, chartDir)}\`` }];
+    }
+    return [];
+  } catch (error) {
+    return [{ where, message: (error as Error).message }];
+  }
+}
+
+export async function lintChart(chartDir: string, options: CheckOptions = {}): Promise<CheckReport> {
+  const all = scenarios(chartDir, options);
+  const findings: Finding[] = [...readmeIsCurrent(chartDir)];
+  if (all.length === 0) findings.push({ where: relative(workspaceRoot, chartDir), message: 'no ci/*-values.yaml scenario: add ci/default-values.yaml with what a render needs' });
+  const results = await Promise.all(all.map((scenario) => runHelm(['lint', '--strict', chartDir, '--namespace', scenario.namespace, ...scenario.helmArgs]).then((result) => ({ scenario, result }))));
+  for (const { scenario, result } of results) {
+    if (!result.ok) findings.push({ where: scenario.name, message: `helm lint --strict failed:\n  ${helmError(result.stdout + result.stderr)}` });
+  }
+  return { chart: chartName(chartDir), scenarios: all.length, objects: 0, findings };
+}
+
+export async function renderScenario(chartDir: string, scenario: Scenario): Promise<{ findings: Finding[]; objects: number }> {
+  const release = chartName(chartDir);
+  const result = await runHelm(['template', release, chartDir, '--namespace', scenario.namespace, ...scenario.helmArgs]);
+  if (!result.ok) return { findings: [{ where: scenario.name, message: `helm template failed:\n  ${helmError(result.stderr)}` }], objects: 0 };
+  const rendered = parseManifests(result.stdout);
+  const findings: Finding[] = [];
+  for (const { source, object } of rendered) {
+    for (const finding of await validateObject(object)) findings.push({ where: scenario.name, message: `${describe(object)} (${source}) ${finding.message}` });
+  }
+  for (const finding of checkPolicy(rendered)) findings.push({ where: scenario.name, message: `${finding.object} (${finding.source}) [${finding.rule}] ${finding.message}` });
+  for (const kind of ['Deployment', 'Service']) {
+    if (!rendered.some(({ object }) => object.kind === kind)) findings.push({ where: scenario.name, message: `renders no ${kind}` });
+  }
+  return { findings, objects: rendered.length };
+}
+
+export async function testChart(chartDir: string, options: CheckOptions = {}): Promise<CheckReport> {
+  const all = scenarios(chartDir, options);
+  const results = await Promise.all(all.map((scenario) => renderScenario(chartDir, scenario)));
+  return {
+    chart: chartName(chartDir),
+    scenarios: all.length,
+    objects: results.reduce((sum, result) => sum + result.objects, 0),
+    findings: results.flatMap((result) => result.findings),
+  };
+}

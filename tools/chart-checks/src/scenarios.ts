@@ -1,0 +1,56 @@
+// What each chart is rendered with: its ci/*-values.yaml scenarios and every environment's values
+// file in releases/, the latter completed the way `recipe render` completes it (image repository and tag).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { workspaceRoot } from './helm.ts';
+
+export interface Scenario {
+  /** "ci/default-values.yaml" or "releases/prod/values/records.yaml", relative to the workspace. */
+  name: string;
+  namespace: string;
+  helmArgs: string[];
+}
+
+/** A stand-in for the commit SHA `recipe render` puts into image.tag. */
+export const placeholderCommit = '0123456789abcdef0123456789abcdef01234567';
+
+export function chartName(chartDir: string): string {
+  const chart = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
+  if (typeof chart?.name !== 'string') throw new Error(`${join(chartDir, 'Chart.yaml')}: no name`);
+  return chart.name;
+}
+
+interface EnvironmentsFile {
+  environments?: Array<{ name?: unknown; namespace?: unknown }>;
+  services?: Record<string, { image?: unknown } | undefined>;
+}
+
+function readEnvironments(releasesDir: string): EnvironmentsFile {
+  const file = join(releasesDir, 'environments.yaml');
+  return existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as EnvironmentsFile | null) ?? {}) : {};
+}
+
+export function scenariosFor(chartDir: string, releasesDir = join(workspaceRoot, 'releases')): Scenario[] {
+  const name = chartName(chartDir);
+  const scenarios: Scenario[] = [];
+  const ciDir = join(chartDir, 'ci');
+  if (existsSync(ciDir)) {
+    for (const file of readdirSync(ciDir).filter((entry) => entry.endsWith('-values.yaml')).sort()) {
+      scenarios.push({ name: relative(workspaceRoot, join(ciDir, file)), namespace: `${name}-ci`, helmArgs: ['-f', join(ciDir, file)] });
+    }
+  }
+  if (existsSync(releasesDir)) {
+    const environments = readEnvironments(releasesDir);
+    const image = environments.services?.[name]?.image;
+    for (const env of readdirSync(releasesDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+      const valuesFile = join(releasesDir, env, 'values', `${name}.yaml`);
+      if (!existsSync(valuesFile)) continue;
+      const namespace = environments.environments?.find((entry) => entry.name === env)?.namespace;
+      const helmArgs = ['-f', valuesFile, '--set-string', `image.tag=${placeholderCommit}`];
+      if (typeof image === 'string') helmArgs.push('--set-string', `image.repository=${image}`);
+      scenarios.push({ name: relative(workspaceRoot, valuesFile), namespace: typeof namespace === 'string' ? namespace : env, helmArgs });
+    }
+  }
+  return scenarios;
+}
