@@ -1,6 +1,7 @@
 import { Cluster } from '../io/cluster.ts';
 import { findRoot, loadReleases, recipePath, type Releases } from '../io/releases.ts';
 import { findEnvironment } from '../model/environments.ts';
+import { table } from '../model/format.ts';
 import { RecipeError } from '../model/errors.ts';
 import { buildReport, compareService, type ExpectedService, type VerificationReport } from '../model/verification.ts';
 import type { Command, OptionSpec } from './command.ts';
@@ -64,9 +65,7 @@ export function formatReport(report: VerificationReport): string {
     const hr = s.helmRelease ? (s.helmRelease.ready ? 'hr ready' : 'hr not ready') : 'no hr';
     rows.push([s.service, s.expected.commit.slice(0, 12), seen, `${s.replicas.ready}/${s.replicas.desired} ${hr}`, s.ok ? 'ok' : `MISMATCH (${s.problems.length})`]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = [`environment ${report.environment}: namespace ${report.namespace}, context ${report.context} (${report.server})`, ''];
-  for (const row of rows) lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  const lines = [`environment ${report.environment}: namespace ${report.namespace}, context ${report.context} (${report.server})`, '', table(rows)];
   const problems = report.services.flatMap((s) => s.problems.map((p) => `  ${s.service}: ${p}`));
   lines.push('');
   if (report.services.length === 0) lines.push('the recipe lists no services: nothing to verify');
