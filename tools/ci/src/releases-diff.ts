@@ -3,7 +3,7 @@
 // itself before the change, a scratch worktree of the head gets one extra environment holding the
 // base's recipe, and recipe diffs that against the environment as the pull request leaves it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

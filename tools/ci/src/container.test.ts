@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildxArguments, shellQuote, type ContainerBuild } from './container.ts';
+import { tempRepo } from './test-support/temp-repo.ts';
+
+const commit = '0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6';
+const build: ContainerBuild = {
+  project: 'records',
+  projectRoot: 'services/records',
+  repository: 'ghcr.io/acme/platform/records',
+  commit,
+  version: '1.4.0',
+  lastRelease: '1.4.0',
+  source: 'https://github.com/acme/platform',
+  output: 'push',
+};
+
+/** The values given to a repeatable docker flag, in order. */
+function flagValues(args: string[], flag: string): string[] {
+  return args.flatMap((arg, i) => (arg === flag && args[i + 1] !== undefined ? [args[i + 1]!] : []));
+}
+
+describe('buildxArguments', () => {
+  it('builds from the repository root with the project Dockerfile', () => {
+    const args = buildxArguments(build);
+    expect(args.slice(0, 4)).toEqual(['buildx', 'build', '--file', 'services/records/Dockerfile']);
+    expect(args.at(-1)).toBe('.');
+  });
+
+  it('tags the image with the full commit SHA and the released version', () => {
+    expect(flagValues(buildxArguments(build), '--tag')).toEqual([`ghcr.io/acme/platform/records:${commit}`, 'ghcr.io/acme/platform/records:1.4.0']);
+  });
+
+  it('tags an unreleased commit with its SHA only and versions it after the last release', () => {
+    const args = buildxArguments({ ...build, version: undefined, lastRelease: '1.3.0' });
+    expect(flagValues(args, '--tag')).toEqual([`ghcr.io/acme/platform/records:${commit}`]);
+    expect(flagValues(args, '--build-arg')).toContain('VERSION=1.3.0+0f1e2d3');
+  });
+
+  it('labels the image with the OCI revision, source and version', () => {
+    expect(flagValues(buildxArguments(build), '--label')).toEqual(
+      expect.arrayContaining([`org.opencontainers.image.revision=${commit}`, 'org.opencontainers.image.source=https://github.com/acme/platform', 'org.opencontainers.image.version=1.4.0']),
+    );
+  });
+
+  it('passes VERSION and GIT_COMMIT as build arguments', () => {
+    expect(flagValues(buildxArguments(build), '--build-arg')).toEqual(['VERSION=1.4.0', `GIT_COMMIT=${commit}`]);
+  });
+
+  it('reads and writes a registry layer cache and pushes', () => {
+    const args = buildxArguments(build);
+    expect(flagValues(args, '--cache-from')).toEqual(['type=registry,ref=ghcr.io/acme/platform/records:buildcache']);
+    expect(flagValues(args, '--cache-to')).toEqual(['type=registry,ref=ghcr.io/acme/platform/records:buildcache,mode=max,image-manifest=true,oci-mediatypes=true']);
+    expect(args).toContain('--push');
+  });
+
+  it('neither pushes nor writes the shared cache when loading locally', () => {
+    const args = buildxArguments({ ...build, output: 'load' });
+    expect(args).toContain('--load');
+    expect(args).not.toContain('--push');
+    expect(flagValues(args, '--cache-to')).toEqual([]);
+  });
+});
+
+describe('the container CLI', () => {
+  const repo = tempRepo('ci-container-');
+  afterAll(() => repo.cleanup());
+  repo.commit('feat(records): service', {
+    'releases/environments.yaml': '---\nrepository:\n  webUrl: https://git.example.test/acme/platform\nservices:\n  records:\n    project: services/records\n    image: registry.example.test/acme/platform/records\n',
+    'services/records/Dockerfile': 'FROM node:24-bookworm-slim\n',
+  });
+  repo.git(['tag', 'records-v2.1.0']);
+  const head = repo.git(['rev-parse', 'HEAD']);
+
+  it('prints the docker buildx command it would run for the checked-out commit', () => {
+    const env = { ...process.env, GITHUB_SERVER_URL: '', GITHUB_REPOSITORY: '', CI_PROJECT_URL: '' };
+    const out = execFileSync(process.execPath, [new URL('./container.ts', import.meta.url).pathname, 'records', '--project-root', 'services/records', '--dry-run'], { cwd: repo.root, env, encoding: 'utf8' });
+    expect(out.trim()).toBe(
+      [
+        'docker buildx build --file services/records/Dockerfile',
+        `--tag registry.example.test/acme/platform/records:${head} --tag registry.example.test/acme/platform/records:2.1.0`,
+        `--label org.opencontainers.image.title=records --label org.opencontainers.image.revision=${head} --label org.opencontainers.image.version=2.1.0`,
+        '--label org.opencontainers.image.source=https://git.example.test/acme/platform',
+        `--build-arg VERSION=2.1.0 --build-arg GIT_COMMIT=${head}`,
+        '--cache-from type=registry,ref=registry.example.test/acme/platform/records:buildcache',
+        '--cache-to type=registry,ref=registry.example.test/acme/platform/records:buildcache,mode=max,image-manifest=true,oci-mediatypes=true',
+        '--push .',
+      ].join(' '),
+    );
+  });
+
+  it('refuses a project without a Dockerfile', () => {
+    const run = () => execFileSync(process.execPath, [new URL('./container.ts', import.meta.url).pathname, 'web', '--project-root', 'apps/web', '--dry-run'], { cwd: repo.root, encoding: 'utf8', stdio: 'pipe' });
+    expect(run).toThrow(/apps\/web\/Dockerfile does not exist/);
+  });
+});
+
+describe('shellQuote', () => {
+  it('quotes only what a shell would split or expand', () => {
+    expect([shellQuote('--tag'), shellQuote('a b'), shellQuote("it's")]).toEqual(['--tag', "'a b'", `'it'\\''s'`]);
+  });
+});

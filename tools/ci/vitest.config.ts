@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    // Real git, nx and semantic-release processes: generous per-test limits; the suite stays well under a minute.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
