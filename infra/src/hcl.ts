@@ -74,11 +74,20 @@ function terraformBlocks(value: unknown, file: string): TerraformBlock[] {
   }));
 }
 
+/** Parsing goes through WebAssembly and is the slow part; identical text parses identically. */
+const parsedByText = new Map<string, Promise<HclBlock>>();
+
 export async function parseFile(file: string): Promise<HclBlock> {
   const text = await readFile(file, 'utf8');
+  let parsed = parsedByText.get(text);
+  if (parsed === undefined) {
+    parsed = parse(file, text).then((result) => result as HclBlock);
+    parsedByText.set(text, parsed);
+  }
   try {
-    return (await parse(file, text)) as HclBlock;
+    return structuredClone(await parsed);
   } catch (error) {
+    parsedByText.delete(text);
     throw new Error(`${file}: not valid HCL: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
@@ -101,9 +110,8 @@ export async function loadConfig(dir: string): Promise<TerraformConfig> {
     locals: [],
     terraform: [],
   };
-  for (const name of files) {
-    const file = path.join(dir, name);
-    const parsed = await parseFile(file);
+  const parsedFiles = await Promise.all(files.map(async (name) => ({ file: path.join(dir, name), parsed: await parseFile(path.join(dir, name)) })));
+  for (const { file, parsed } of parsedFiles) {
     config.variables.push(...labelled(parsed.variable, file));
     config.outputs.push(...labelled(parsed.output, file));
     config.modules.push(...labelled(parsed.module, file));

@@ -53,9 +53,9 @@ export interface InfraConfigs {
 export async function loadInfra(infraDir: string): Promise<InfraConfigs> {
   const layout = await discover(infraDir);
   const configs = new Map<string, TerraformConfig>();
-  for (const dir of [...layout.modules, ...layout.examples, ...layout.liveRoots]) {
-    configs.set(path.resolve(dir), await loadConfig(dir));
-  }
+  const dirs = [...layout.modules, ...layout.examples, ...layout.liveRoots];
+  const loaded = await Promise.all(dirs.map((dir) => loadConfig(dir)));
+  dirs.forEach((dir, index) => configs.set(path.resolve(dir), loaded[index] as TerraformConfig));
   return { layout, configs };
 }
 
