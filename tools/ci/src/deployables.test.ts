@@ -1,0 +1,83 @@
+// nx affected on a fixture workspace in a temporary git repository: the real nx.json and the real
+// package.json of records and web (with their container targets), a project that depends on
+// records, and a releases/ folder; nx itself is this repository's.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { affectedDeployables, recipeSetArguments } from './deployables.ts';
+import { tempRepo, type TempRepo } from './test-support/temp-repo.ts';
+import { isolatedNxEnv, nxBin, repoRoot } from './test-support/workspace.ts';
+
+let repo: TempRepo;
+let scratch: string;
+let base: string;
+
+function affected(head: string, withTarget?: string): string[] {
+  const args = [nxBin, 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`, '--json'];
+  if (withTarget) args.push('--with-target', withTarget);
+  const out = execFileSync(process.execPath, args, { cwd: repo.root, env: isolatedNxEnv(scratch), encoding: 'utf8' });
+  return (JSON.parse(out.slice(out.indexOf('['))) as string[]).sort();
+}
+
+beforeAll(() => {
+  repo = tempRepo('ci-affected-');
+  scratch = mkdtempSync(join(tmpdir(), 'ci-affected-nx-'));
+  const real = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+  symlinkSync(join(repoRoot, 'node_modules'), join(repo.root, 'node_modules'), 'dir');
+  base = repo.commit('build: fixture workspace', {
+    '.gitignore': 'node_modules\n.nx\n',
+    'nx.json': real('nx.json'),
+    'tsconfig.base.json': real('tsconfig.base.json'),
+    'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module', workspaces: ['apps/*', 'services/*', 'tools/*'] }, null, 2),
+    'services/records/package.json': real('services/records/package.json'),
+    'services/records/src/app.ts': 'export const app = 1;\n',
+    'apps/web/package.json': real('apps/web/package.json'),
+    'apps/web/src/page.ts': 'export const page = 1;\n',
+    'tools/records-smoke/package.json': JSON.stringify({ name: '@platform/records-smoke', private: true, dependencies: { '@platform/records': '*' }, nx: { name: 'records-smoke' } }, null, 2),
+    'tools/records-smoke/src/smoke.ts': 'export const smoke = 1;\n',
+    'releases/dev/recipe.yaml': '---\nenvironment: dev\nservices: {}\n',
+  });
+});
+
+afterAll(() => {
+  repo.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('nx affected on the fixture workspace', () => {
+  it('selects records and what depends on it, not web, for a change under services/records', () => {
+    repo.git(['checkout', '--quiet', '-B', 'records-change', base]);
+    const head = repo.commit('feat(records): count faster', { 'services/records/src/app.ts': 'export const app = 2;\n' });
+    expect(affected(head)).toEqual(['records', 'records-smoke']);
+  });
+
+  it('builds only the records image for that change', () => {
+    const head = repo.git(['rev-parse', 'records-change']);
+    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records']);
+  });
+
+  it('selects no image build for a change under releases/', () => {
+    repo.git(['checkout', '--quiet', '-B', 'releases-change', base]);
+    const head = repo.commit('chore(releases): set dev records to 1a2b3c4', { 'releases/dev/recipe.yaml': '---\nenvironment: dev\nservices:\n  records:\n    commit: 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b\n' });
+    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual([]);
+  });
+
+  it('builds both images when both deployables change', () => {
+    repo.git(['checkout', '--quiet', '-B', 'both-change', base]);
+    const head = repo.commit('feat: both', { 'services/records/src/app.ts': 'export const app = 3;\n', 'apps/web/src/page.ts': 'export const page = 3;\n' });
+    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', 'web']);
+  });
+});
+
+describe('recipeSetArguments', () => {
+  it('gives each built service its commit, and its version when released', () => {
+    const commit = '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b';
+    const releases = new Map([
+      ['records', { commit, version: '1.5.0' }],
+      ['web', { commit, version: undefined }],
+    ]);
+    expect(recipeSetArguments(['records', 'web'], releases)).toEqual([`records=${commit}@1.5.0`, `web=${commit}`]);
+  });
+});
