@@ -59,3 +59,8 @@ output "flux_sync" {
   description = "Repository, ref and path Flux reconciles."
   value       = module.flux.sync
 }
+
+output "sealed_secrets_controller" {
+  description = "kubeseal --controller-namespace and --controller-name for sealing this environment's secrets."
+  value       = module.cluster_addons.sealed_secrets_controller
+}
