@@ -33,8 +33,14 @@ closeWithGrace({ delay: shutdownDelayMs + 10_000 }, async ({ signal, err }) => {
 });
 
 try {
-  await app.listen({ port: config.PORT, host: config.HOST });
-  app.log.info({ recordsUrl: config.RECORDS_URL, environment: config.APP_ENV, version: config.APP_VERSION, commit: config.GIT_COMMIT }, 'web is ready');
+  // fastify logs one line per interface for 0.0.0.0; one line with one URL is what people and scripts want.
+  const level = app.log.level;
+  app.log.level = 'warn';
+  const address = await app.listen({ port: config.PORT, host: config.HOST }).finally(() => {
+    app.log.level = level;
+  });
+  const url = new URL(address).origin;
+  app.log.info({ url, recordsUrl: config.RECORDS_URL, environment: config.APP_ENV, version: config.APP_VERSION, commit: config.GIT_COMMIT }, `web listening on ${url}`);
 } catch (error) {
   app.log.error({ err: error }, 'web could not start');
   process.exit(1);

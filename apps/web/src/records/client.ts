@@ -29,6 +29,12 @@ export type RecordsOperation = 'version' | 'overview' | 'create';
 /** records could not be reached at all: connection refused, DNS failure, timeout. */
 export class RecordsUnreachableError extends Error {
   override name = 'RecordsUnreachableError';
+  /** Why, in a few words: `ECONNREFUSED`, `no answer in time`. */
+  readonly detail: string;
+  constructor(message: string, detail: string, options?: ErrorOptions) {
+    super(message, options);
+    this.detail = detail;
+  }
 }
 
 /** records answered, but not with what the contract promises (status or body). */
@@ -104,7 +110,8 @@ export function createRecordsClient(options: RecordsClientOptions): RecordsClien
     } catch (error) {
       if (error instanceof RecordsResponseError) throw error;
       report('unreachable');
-      throw new RecordsUnreachableError(`records at ${baseUrl} is unreachable (${describeCause(error)})`, { cause: error });
+      const detail = describeCause(error);
+      throw new RecordsUnreachableError(`records at ${baseUrl} is unreachable (${detail})`, detail, { cause: error });
     }
     if (response.status === 400) {
       report('rejected');

@@ -19,8 +19,8 @@ function sendPage(reply: FastifyReply, status: number, model: PageModel): Fastif
 }
 
 function failureView(client: RecordsClient, error: unknown): RecordsView {
-  const detail = error instanceof Error ? error.message : String(error);
-  return error instanceof RecordsUnreachableError ? { status: 'unreachable', url: client.baseUrl, detail: detail.replace(/^records at \S+ is unreachable /, '') } : { status: 'failing', url: client.baseUrl, detail };
+  if (error instanceof RecordsUnreachableError) return { status: 'unreachable', url: client.baseUrl, detail: error.detail };
+  return { status: 'failing', url: client.baseUrl, detail: error instanceof Error ? error.message : String(error) };
 }
 
 /** Asks records for its version and overview at once and reduces the answers to what the page must say. */

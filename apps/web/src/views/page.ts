@@ -48,8 +48,10 @@ tbody tr:last-child th, tbody tr:last-child td { border-bottom: 0; }
 code { font: .9em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--bg); border: 1px solid var(--line); border-radius: .3rem; padding: .05rem .35rem; word-break: break-all; }
 .unknown { color: var(--muted); font-style: italic; }
 .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1.25rem; }
+.facts { margin-bottom: 1.25rem; }
 .facts .card { margin-bottom: 0; }
 .count { font-size: 2.6rem; font-weight: 700; line-height: 1.1; margin: 0; }
+.count.unknown { font-size: 1.4rem; font-weight: 600; }
 .label { color: var(--muted); margin: 0 0 .35rem; }
 .stack { display: grid; gap: .5rem; }
 label { font-weight: 600; }

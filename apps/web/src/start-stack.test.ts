@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, type TestContext } from 'vitest';
+import { freePort } from './test-support/records-process.ts';
+
+// The root `npm start`: scripts/start-stack.ts, run as people run it.
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface Stack {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+}
+
+async function startStack(env: Record<string, string>, onTestFinished: TestContext['onTestFinished']): Promise<Stack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'web-test-stack-'));
+  const { DATABASE_URL: _database, PORT: _port, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['scripts/start-stack.ts'], {
+    cwd: repoRoot,
+    // records on SQLite in a temp dir, whatever DATABASE_URL the test run has.
+    env: { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const waitFor = (pattern: RegExp, timeoutMs = 20_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (match) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(match);
+        }
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`start-stack did not print ${pattern} within ${timeoutMs} ms; it printed:\n${output}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+  return { child, output: () => output, exited, waitFor };
+}
+
+async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${timeoutMs} ms`)), timeoutMs)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// Each test has its own ports and data dir, so they run side by side.
+describe.concurrent('npm start (scripts/start-stack.ts)', () => {
+  it('starts records and web, prints both URLs once both are ready, and stops cleanly on Ctrl+C', async ({ onTestFinished }) => {
+    const [recordsPort, webPort] = [await freePort(), await freePort()];
+    const stack = await startStack({ RECORDS_PORT: String(recordsPort), WEB_PORT: String(webPort) }, onTestFinished);
+    await stack.waitFor(/press Ctrl\+C to stop/);
+    expect(stack.output()).toContain(`web      http://localhost:${webPort}/`);
+    expect(stack.output()).toContain(`records  http://localhost:${recordsPort}/`);
+
+    const page = await fetch(`http://127.0.0.1:${webPort}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/data-testid="record-count">\d+</);
+
+    stack.child.kill('SIGINT');
+    expect(await within(stack.exited, 20_000, 'stopping the stack')).toBe(0);
+    expect(stack.output()).toContain('[stack]   stopped');
+    await expect(fetch(`http://127.0.0.1:${webPort}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${recordsPort}/healthz`)).rejects.toThrow();
+  });
+
+  it('prefixes every line with the service that wrote it', async ({ onTestFinished }) => {
+    const stack = await startStack({ RECORDS_PORT: String(await freePort()), WEB_PORT: String(await freePort()), LOG_LEVEL: 'info' }, onTestFinished);
+    await stack.waitFor(/press Ctrl\+C to stop/);
+    expect(stack.output()).toMatch(/^\[records\] .*records listening on/m);
+    expect(stack.output()).toMatch(/^\[web\] +.*web listening on/m);
+    stack.child.kill('SIGTERM');
+    expect(await within(stack.exited, 20_000, 'stopping the stack')).toBe(0);
+  });
+
+  it('stops web and exits non-zero when records dies', async ({ onTestFinished }) => {
+    const webPort = await freePort();
+    const stack = await startStack({ RECORDS_PORT: String(await freePort()), WEB_PORT: String(webPort) }, onTestFinished);
+    const [, recordsPid] = await stack.waitFor(/records .*pid (\d+)\)/);
+    await stack.waitFor(/press Ctrl\+C to stop/);
+    process.kill(Number(recordsPid), 'SIGKILL');
+    expect(await within(stack.exited, 20_000, 'the stack noticing records died')).toBe(1);
+    expect(stack.output()).toContain('records exited unexpectedly (SIGKILL); stopping the others');
+    await expect(fetch(`http://127.0.0.1:${webPort}/healthz`)).rejects.toThrow();
+  });
+
+  it('exits non-zero, naming the cause, when records cannot take its port', async ({ onTestFinished }) => {
+    // Refuse every connection at once, so nothing lingers on the blocker when the test closes it.
+    const blocker: Server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => blocker.listen(0, '0.0.0.0', resolve));
+    onTestFinished(() => new Promise((resolve) => blocker.close(() => resolve())));
+    const address = blocker.address();
+    const taken = typeof address === 'object' && address ? address.port : 0;
+    const stack = await startStack({ RECORDS_PORT: String(taken), WEB_PORT: String(await freePort()) }, onTestFinished);
+    expect(await within(stack.exited, 20_000, 'the stack giving up')).toBe(1);
+    expect(stack.output()).toMatch(/EADDRINUSE/);
+    expect(stack.output()).toContain('records exited unexpectedly');
+  });
+
+  it('refuses a WEB_PORT that is not a port number, naming the variable', async ({ onTestFinished }) => {
+    const stack = await startStack({ WEB_PORT: 'web' }, onTestFinished);
+    expect(await within(stack.exited, 10_000, 'the stack refusing')).toBe(1);
+    expect(stack.output()).toContain('WEB_PORT must be a port number between 1 and 65535 (got "web")');
+  });
+});
