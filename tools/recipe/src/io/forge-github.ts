@@ -1,7 +1,7 @@
 // GitHub (and GitHub Enterprise, through its API URL) via @octokit/rest.
 import { Octokit } from '@octokit/rest';
 import { RecipeError } from '../model/errors.ts';
-import { forgeError, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
+import { forgeError, networkDetail, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -71,7 +71,7 @@ export class GitHubForge implements Forge {
   }
 
   #fail(doing: string, error: unknown): RecipeError {
-    const { status, response, message, cause } = error as { status?: number; response?: { data?: unknown }; message?: string; cause?: { code?: string; message?: string } };
+    const { status, response, message } = error as { status?: number; response?: { data?: unknown }; message?: string };
     const reached = response !== undefined;
     return forgeError(
       {
@@ -81,7 +81,7 @@ export class GitHubForge implements Forge {
         project: this.#project,
         tokenVariable: 'GITHUB_TOKEN',
         status: reached ? status : undefined,
-        detail: reached ? describe(response.data, message) : (cause?.code ?? cause?.message ?? message ?? String(error)),
+        detail: reached ? describe(response.data, message) : networkDetail(error),
       },
       error,
     );

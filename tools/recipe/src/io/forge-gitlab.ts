@@ -1,6 +1,6 @@
 // GitLab (gitlab.com or self-hosted, through its API URL) via @gitbeaker/rest: merge requests.
 import { Gitlab } from '@gitbeaker/rest';
-import { forgeError, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
+import { forgeError, networkDetail, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
 
 export class GitLabForge implements Forge {
   readonly name = 'GitLab';
@@ -62,7 +62,7 @@ export class GitLabForge implements Forge {
 
   #fail(doing: string, error: unknown) {
     const code = status(error);
-    const { message, cause } = error as { message?: string; cause?: { description?: string; code?: string; message?: string } };
+    const { message, cause } = error as { message?: string; cause?: { description?: string } };
     return forgeError(
       {
         forge: this.name,
@@ -71,7 +71,7 @@ export class GitLabForge implements Forge {
         project: this.#project,
         tokenVariable: 'GITLAB_TOKEN',
         status: code,
-        detail: code === undefined ? (cause?.code ?? cause?.message ?? message ?? String(error)) : (cause?.description ?? message ?? 'unknown error'),
+        detail: code === undefined ? networkDetail(error) : (cause?.description ?? message ?? 'unknown error'),
       },
       error,
     );

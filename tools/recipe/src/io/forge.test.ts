@@ -105,7 +105,7 @@ describe.each(cases)('$name forge', ({ start, type }) => {
     const forge = await openForge({ type, apiUrl, project: 'acme/platform' }, 'token');
     const error = await failure(forge.upsertPullRequest(request));
     expect(error.message).toContain(`could not reach ${apiUrl}`);
-    expect(error.hint).toMatch(/ECONNREFUSED|apiUrl/);
+    expect(error.hint).toContain('ECONNREFUSED');
   });
 });
 

@@ -82,3 +82,16 @@ export function forgeError(failure: ForgeFailure, cause: unknown): RecipeError {
   const hint = status === undefined ? `check repository.forge.apiUrl in environments.yaml and the network (${detail})` : (hints[status] ?? `the forge answered ${status}: retry later`);
   return new RecipeError(`${forge}: ${doing} failed: ${what}`, { hint, cause });
 }
+
+/** The innermost error code of a network failure (ECONNREFUSED, ENOTFOUND, ...), else its message. */
+export function networkDetail(error: unknown): string {
+  let current: unknown = error;
+  let message = '';
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const { code, message: text, cause } = current as { code?: unknown; message?: string; cause?: unknown };
+    if (typeof code === 'string') return code;
+    message ||= text ?? '';
+    current = cause;
+  }
+  return message || String(error);
+}

@@ -1,0 +1,165 @@
+// Races between real `recipe` processes on one bare remote, and forge failures after the push.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../cli.ts';
+import { startFakeGitHub, type FakeForge } from '../test-support/fake-forge.ts';
+import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
+
+const bin = fileURLToPath(new URL('../../bin/recipe.js', import.meta.url));
+let repo: FixtureRepo;
+let forge: FakeForge;
+let snapshots: { first: string; second: string };
+let webCommit: string;
+
+/** The real CLI in its own process, as CI would run it, in `root`. */
+function recipeProcess(root: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, RECIPE_ROOT: root, GITHUB_TOKEN: forge.token } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function recipe(args: string[], env: Record<string, string | undefined> = {}) {
+  const saved = { ...process.env };
+  Object.assign(process.env, { RECIPE_ROOT: repo.root, GITHUB_TOKEN: forge.token, ...env });
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await main(args, { stdout: (t) => ((stdout += t), true), stderr: (t) => ((stderr += t), true) });
+    return { code, stdout, stderr };
+  } finally {
+    process.env = saved;
+  }
+}
+
+const remote = (args: string[]) => execFileSync('git', ['--git-dir', repo.remote, ...args], { encoding: 'utf8' }).trim();
+const remoteHas = (ref: string) => {
+  try {
+    return remote(['rev-parse', '--verify', '--quiet', ref]) !== '';
+  } catch {
+    return false;
+  }
+};
+
+function setForgeUrl(apiUrl: string) {
+  const file = path.join(repo.root, 'releases/environments.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/apiUrl: .*/, `apiUrl: ${apiUrl}`));
+  repo.git(['commit', '-q', '-m', 'chore(releases): point the forge at the test server', '--', 'releases/environments.yaml']);
+  repo.git(['push', '-q', 'origin', 'main']);
+}
+
+beforeAll(async () => {
+  repo = createFixtureRepo();
+  forge = await startFakeGitHub({ branchExists: (name) => remoteHas(`refs/heads/${name}`) });
+  // Staging takes unverified snapshots here: these tests are about races and forge failures.
+  const file = path.join(repo.root, 'releases/environments.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('    gates:\n      verified: true\n  - name: prod', '  - name: prod'));
+  setForgeUrl(forge.apiUrl);
+  const first = await recipe(['snapshot', 'dev', '--skip-verify', 'no cluster in tests', '--push', '--json']);
+  expect(first.code, first.stderr).toBe(0);
+  const set = await recipe(['set', 'dev', `records=${repo.commits.records[2]}`, '--push']);
+  expect(set.code, set.stderr).toBe(0);
+  const second = await recipe(['snapshot', 'dev', '--skip-verify', 'no cluster in tests', '--push', '--json']);
+  snapshots = { first: JSON.parse(first.stdout).id, second: JSON.parse(second.stdout).id };
+  webCommit = repo.commits.web[0]!;
+});
+
+afterAll(async () => {
+  await forge.close();
+  repo.cleanup();
+});
+
+describe('races on one remote', () => {
+  test('two promotions of the same environment leave one commit on the branch and one pull request that describes it', async () => {
+    const [a, b] = [repo.clone('ci-a'), repo.clone('ci-b')];
+    const results = await Promise.all([recipeProcess(a, ['promote', 'staging', '--snapshot', snapshots.first]), recipeProcess(b, ['promote', 'staging', '--snapshot', snapshots.second])]);
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    expect(remote(['rev-list', '--count', 'refs/heads/main..refs/heads/recipe/promote-staging'])).toBe('1');
+    expect(remote(['rev-parse', 'refs/heads/recipe/promote-staging~1'])).toBe(remote(['rev-parse', 'refs/heads/main']));
+    const open = forge.pulls.filter((p) => p.state === 'open' && p.head === 'recipe/promote-staging');
+    expect(open).toHaveLength(1);
+    expect(open[0]!.title).toBe(remote(['log', '-1', '--format=%s', 'refs/heads/recipe/promote-staging']));
+    expect(remote(['rev-list', '--merges', '--all'])).toBe('');
+  });
+
+  test('a promotion and a set racing both land, with no merge commit and no lost change', async () => {
+    const [a, b] = [repo.clone('ci-c'), repo.clone('ci-d')];
+    const [promotion, set] = await Promise.all([
+      recipeProcess(a, ['promote', 'staging', '--snapshot', snapshots.first]),
+      recipeProcess(b, ['set', 'dev', `web=${webCommit}`, '--push']),
+    ]);
+    expect(promotion.code, promotion.stderr).toBe(0);
+    expect(set.code, set.stderr).toBe(0);
+    expect(remote(['show', 'refs/heads/main:releases/dev/recipe.yaml'])).toContain(`commit: ${webCommit}`);
+    expect(remote(['show', 'refs/heads/recipe/promote-staging:releases/staging/recipe.yaml'])).toContain(`snapshot: ${snapshots.first}`);
+    expect(remote(['rev-list', '--merges', '--all'])).toBe('');
+  });
+
+  test('a hold and a set pushed at once both land on main, one after the other', async () => {
+    const [a, b] = [repo.clone('ci-e'), repo.clone('ci-f')];
+    const [hold, set] = await Promise.all([
+      recipeProcess(a, ['hold', 'prod', '--reason', 'INC-7: checkout errors', '--push']),
+      recipeProcess(b, ['set', 'dev', `web=${repo.commits.web[1]}`, '--push']),
+    ]);
+    expect(hold.code, hold.stderr).toBe(0);
+    expect(set.code, set.stderr).toBe(0);
+    expect(remote(['show', 'refs/heads/main:releases/prod/recipe.yaml'])).toContain('reason: "INC-7: checkout errors"');
+    expect(remote(['show', 'refs/heads/main:releases/dev/recipe.yaml'])).toContain(`commit: ${repo.commits.web[1]}`);
+    expect(remote(['rev-list', '--merges', '--all'])).toBe('');
+    const unhold = await recipeProcess(a, ['unhold', 'prod', '--push']);
+    expect(unhold.code, unhold.stderr).toBe(0);
+  });
+});
+
+describe('forge failures after the push', () => {
+  test.each([
+    [401, /GitHub: looking up the open pull request of recipe\/promote-staging failed: 401 Bad credentials/, /GITHUB_TOKEN was refused/],
+    [404, /failed: 404 Not Found/, /acme\/platform was not found at http/],
+    [422, /failed: 422 Validation Failed/, /base branch exists/],
+  ])('a %i says what failed and that the branch was pushed', async (status, message, hint) => {
+    repo.git(['pull', '-q', '--ff-only']);
+    const before = treeDigest(repo.root);
+    forge.failNext(status);
+    const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.second]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).toMatch(hint);
+    expect(stderr).toMatch(/the branch recipe\/promote-staging \([0-9a-f]{7}\) was pushed to origin: nothing is lost/);
+    expect(stderr).toContain('https://example.test/acme/platform/compare/main...recipe/promote-staging');
+    expect(remote(['show', 'refs/heads/recipe/promote-staging:releases/staging/recipe.yaml'])).toContain(`snapshot: ${snapshots.second}`);
+    expect(treeDigest(repo.root)).toEqual(before);
+  });
+
+  test('an unreachable forge says which URL and still reports the pushed branch', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    setForgeUrl(`http://127.0.0.1:${port}`);
+    try {
+      const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.first]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`could not reach http://127.0.0.1:${port}`);
+      expect(stderr).toMatch(/ECONNREFUSED/);
+      expect(stderr).toContain('was pushed to origin: nothing is lost');
+    } finally {
+      setForgeUrl(forge.apiUrl);
+    }
+  });
+
+  test('a missing token stops before anything is pushed', async () => {
+    const branch = remote(['rev-parse', 'refs/heads/recipe/promote-staging']);
+    const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.second], { GITHUB_TOKEN: '' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('GITHUB_TOKEN is not set');
+    expect(remote(['rev-parse', 'refs/heads/recipe/promote-staging'])).toBe(branch);
+  });
+});
