@@ -28,20 +28,20 @@ export interface Recipe {
 /** Validates a recipe against the schema and environments.yaml; returns the value or every problem. */
 export function validateRecipe(yaml: YamlFile, env: string, environments: Environments | undefined): { value?: Recipe; problems: RecipeError[] } {
   const problems = schemaProblems(yaml, recipeSchema);
-  if (problems.length) return { problems };
-  const raw = yaml.doc.toJS() as Recipe & { services: Recipe['services'] | null };
-  const recipe: Recipe = { ...raw, services: raw.services ?? {} };
-  if (recipe.environment !== env) {
-    problems.push(problemAt(yaml, ['environment'], `says "${recipe.environment}" but the file is in releases/${env}/`, `set "environment: ${env}" or move the file`));
-  }
+  const raw = yaml.doc.toJS() as Partial<Recipe> | null;
+  const services = raw && typeof raw.services === 'object' && raw.services !== null ? raw.services : {};
   if (environments) {
-    for (const service of Object.keys(recipe.services)) {
+    for (const service of Object.keys(services)) {
       if (!environments.services[service]) {
         problems.push(problemAt(yaml, ['services', service], `unknown service "${service}"`, `add it under services: in releases/environments.yaml, or remove it here; known services: ${Object.keys(environments.services).join(', ') || '(none)'}`, { key: true }));
       }
     }
   }
-  return problems.length ? { problems } : { value: recipe, problems };
+  if (raw && typeof raw.environment === 'string' && raw.environment !== env) {
+    problems.push(problemAt(yaml, ['environment'], `says "${raw.environment}" but the file is in releases/${env}/`, `set "environment: ${env}" or move the file`));
+  }
+  if (problems.length) return { problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
+  return { value: { ...(raw as Recipe), services: services as Recipe['services'] }, problems };
 }
 
 export interface ServiceChange {

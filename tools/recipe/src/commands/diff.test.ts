@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createFixtureRepo, type FixtureRepo } from '../test-support/fixture-repo.ts';
+import { runRecipe } from '../test-support/run-recipe.ts';
+
+let repo: FixtureRepo;
+beforeAll(() => {
+  repo = createFixtureRepo();
+});
+afterAll(() => repo.cleanup());
+
+const short = (sha: string) => sha.slice(0, 7);
+
+test('diff lists per service the commits between, grouped by type with breaking changes first', async () => {
+  const result = await runRecipe(repo.root, ['diff', 'staging', 'dev']);
+  expect(result.code).toBe(0);
+  const [r0, r1, r2, r3] = repo.commits.records.map(short);
+  expect(result.stdout).toContain(`records: ${r1} -> ${r3} (1.0.0 -> 1.0.0)\n  2 commits added  https://example.test/acme/platform/compare/${repo.commits.records[1]}...${repo.commits.records[3]}\n  BREAKING CHANGES:\n    - records: clients must call /records. (${r2}, Ada Lovelace)\n  Features:\n    - records: rename /items to /records (${r2}, Ada Lovelace)\n  Performance:\n    - records: index the name column (${r3}, Ada Lovelace)\n`);
+  expect(result.stdout).not.toContain(r0);
+  expect(result.stdout).toContain(`web: ${short(repo.commits.web[0]!)} -> ${short(repo.commits.web[1]!)}`);
+  expect(result.stdout).not.toContain('explain the layout');
+});
+
+test('diff towards an older commit says it goes back and lists what would be removed', async () => {
+  const result = await runRecipe(repo.root, ['diff', 'staging', 'prod', '--json']);
+  const [records] = JSON.parse(result.stdout).services;
+  expect(records.direction).toBe('backward');
+  expect(records.commits.map((c: { commit: string }) => c.commit)).toEqual([repo.commits.records[1]]);
+  expect((await runRecipe(repo.root, ['diff', 'staging', 'prod'])).stdout).toContain('goes BACK: 1 commit removed');
+});
+
+test('diff between environments that run the same commits says so', async () => {
+  const result = await runRecipe(repo.root, ['diff', 'prod', 'prod']);
+  expect(result.stdout).toBe('prod and prod run the same commits\n');
+});
+
+test('diff needs two known environments', async () => {
+  expect((await runRecipe(repo.root, ['diff', 'dev'])).code).toBe(2);
+  const result = await runRecipe(repo.root, ['diff', 'dev', 'qa']);
+  expect([result.code, result.stderr]).toEqual([2, 'recipe: releases/environments.yaml: environments: unknown environment "qa"\n  fix: use one of: dev, staging, prod\n']);
+});
+
+test('diff --manifests prints the unified diff of helm template at each commit with each environment values, Secret data masked', async () => {
+  const result = await runRecipe(repo.root, ['diff', 'prod', 'dev', '--manifests']);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  const patch = result.stdout.slice(result.stdout.indexOf('==='));
+  expect(patch).toContain(`--- prod/records\t${short(repo.commits.records[0]!)}\n+++ dev/records\t${short(repo.commits.records[3]!)}`);
+  expect(patch).toContain('-  greeting: hello\n-  replicas: "3"\n');
+  expect(patch).toContain('+  greeting: hello-again\n+  replicas: "1"\n');
+  expect(patch).toContain(`+  image: ghcr.io/acme/platform/records:${repo.commits.records[3]}`);
+  expect(result.stdout).not.toMatch(/s3cret|cHct/);
+  expect(result.stdout).toContain('--- prod/web');
+});
