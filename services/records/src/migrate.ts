@@ -15,7 +15,7 @@ async function migrate(): Promise<number> {
   }
   const log = pino({ level: config.LOG_LEVEL, name: 'records-migrate' });
   const target = databaseTarget(config);
-  const knex = createKnex(config);
+  const knex = createKnex(config, log);
   try {
     log.info({ database: target.description }, `migrating ${target.description}`);
     const applied = await migrateToLatest(knex, { config, log });

@@ -20,10 +20,25 @@ export function databaseTarget(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>
   return { kind: 'sqlite', description: join(config.DATA_DIR, sqliteFileName) };
 }
 
+export interface KnexLogger {
+  warn(object: unknown): void;
+  error(object: unknown): void;
+  debug(object: unknown): void;
+}
+
+/** knex prints its warnings (a failed connection attempt, a deprecation) with console.log unless given a logger. */
+function knexLog(logger: KnexLogger | undefined): Knex.Config['log'] {
+  if (!logger) return undefined;
+  const wrap = (write: (object: unknown) => void) => (message: unknown) => write(message instanceof Error ? { err: message } : { msg: String(message) });
+  return { warn: wrap((o) => logger.warn(o)), error: wrap((o) => logger.error(o)), deprecate: wrap((o) => logger.warn(o)), debug: wrap((o) => logger.debug(o)) };
+}
+
 /** A knex instance for DATABASE_URL (MySQL through mysql2) or, without it, an SQLite file in DATA_DIR. */
-export function createKnex(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): Knex {
+export function createKnex(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, logger?: KnexLogger): Knex {
+  const log = knexLog(logger);
   if (config.DATABASE_URL) {
     return knexFactory({
+      log,
       client: 'mysql2',
       connection: { uri: config.DATABASE_URL, connectTimeout: 5_000 } as Knex.MySql2ConnectionConfig,
       pool: { min: 0, max: 10 },
@@ -33,6 +48,7 @@ export function createKnex(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): K
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
   return knexFactory({
+    log,
     client: 'better-sqlite3',
     connection: { filename: join(config.DATA_DIR, sqliteFileName) },
     useNullAsDefault: true,

@@ -17,7 +17,7 @@ export default fp(
     } else {
       fastify.log.info({ database: target.description }, `using MySQL at ${target.description}`);
     }
-    const knex = createKnex(fastify.config);
+    const knex = createKnex(fastify.config, fastify.log);
     fastify.decorate('knex', knex);
     fastify.addHook('onClose', async () => {
       await knex.destroy();

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { openSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
+
+/**
+ * `npm run bench` / `npx nx run records:bench`: the service against a bare fastify app doing the same mysql2 query,
+ * both real processes on a fresh database, driven in turns by autocannon. Prints req/s, p50 and p99 and the ratios.
+ */
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '20' },
+    rows: { type: 'string', default: '1000' },
+  },
+});
+const duration = Number(options.duration);
+const rounds = Number(options.rounds);
+const connections = Number(options.connections);
+
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  process.stderr.write('records bench: set DATABASE_URL to a MySQL server whose user may create databases, e.g. DATABASE_URL=mysql://root@127.0.0.1:3306/test\n');
+  process.exit(1);
+}
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function untilAnswers(url: string, path: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const status = await fetch(url + path).then((response) => response.status, () => 0);
+    if (status === 200) return;
+    await sleep(100);
+  }
+  throw new Error(`${url}${path} did not answer 200 within 30 s`);
+}
+
+interface Measurement {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+async function drive(url: string, seconds: number): Promise<Measurement> {
+  const result = await autocannon({ url, connections, duration: seconds });
+  const failed = result.errors + result.timeouts + result.non2xx;
+  if (failed > 0) throw new Error(`${url}: ${failed} failed requests (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
+  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+function summarise(measurements: Measurement[]): Measurement {
+  return {
+    requestsPerSecond: median(measurements.map((m) => m.requestsPerSecond)),
+    p50: median(measurements.map((m) => m.p50)),
+    p99: median(measurements.map((m) => m.p99)),
+  };
+}
+
+const workDir = await mkdtemp(join(tmpdir(), 'records-bench-'));
+const databaseName = `records_bench_${randomBytes(4).toString('hex')}`;
+const admin = await mysql.createConnection({ uri: serverUrl });
+await admin.query(`CREATE DATABASE \`${databaseName}\``);
+const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).href;
+const children: ChildProcess[] = [];
+
+function start(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  const log = openSync(join(workDir, `${name}.log`), 'w');
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', log, log],
+  });
+  children.push(child);
+  return child;
+}
+
+try {
+  const servicePort = await freePort();
+  const service = `http://127.0.0.1:${servicePort}`;
+  // As deployed: default LOG_LEVEL (info), metrics, schemas, readiness hooks; only the port differs.
+  start('service', source('./server.ts'), { PORT: String(servicePort) });
+  await untilAnswers(service, '/readyz');
+
+  const seed = await mysql.createConnection({ uri: databaseUrl });
+  const rows = Array.from({ length: Number(options.rows) }, (_, i) => [`record ${i}`]);
+  await seed.query('INSERT INTO records (name) VALUES ?', [rows]);
+  await seed.end();
+
+  const barePort = await freePort();
+  const bare = `http://127.0.0.1:${barePort}`;
+  start('bare', source('./test-support/bare-app.ts'), { PORT: String(barePort) });
+  await untilAnswers(bare, '/hello');
+
+  const pairs = [
+    { name: 'GET / (count query)', subject: `${service}/`, baseline: `${bare}/`, target: 0.85 },
+    { name: 'GET /healthz', subject: `${service}/healthz`, baseline: `${bare}/hello`, target: 0.9 },
+  ];
+  process.stdout.write(`records bench: ${connections} connections, ${rounds} alternating rounds of ${duration} s each, ${options.rows} rows, medians\n`);
+  const lines: string[] = [];
+  for (const pair of pairs) {
+    await drive(pair.subject, 1);
+    await drive(pair.baseline, 1);
+    const subject: Measurement[] = [];
+    const baseline: Measurement[] = [];
+    for (let round = 0; round < rounds; round++) {
+      // Alternate which goes first, so that drift on a shared machine hits both sides alike.
+      if (round % 2 === 0) {
+        subject.push(await drive(pair.subject, duration));
+        baseline.push(await drive(pair.baseline, duration));
+      } else {
+        baseline.push(await drive(pair.baseline, duration));
+        subject.push(await drive(pair.subject, duration));
+      }
+    }
+    const s = summarise(subject);
+    const b = summarise(baseline);
+    const ratio = s.requestsPerSecond / b.requestsPerSecond;
+    const row = (label: string, m: Measurement) =>
+      `  ${label.padEnd(34)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(m.p50).padStart(3)} ms   p99 ${String(m.p99).padStart(3)} ms`;
+    lines.push(
+      `${pair.name}`,
+      row(`service ${new URL(pair.subject).pathname}`, s),
+      row(`bare fastify ${new URL(pair.baseline).pathname}`, b),
+      `  ratio ${ratio.toFixed(2)} (target >= ${pair.target}: ${ratio >= pair.target ? 'met' : 'NOT met'})`,
+    );
+    process.stdout.write(`${lines.slice(-4).join('\n')}\n`);
+  }
+} catch (error) {
+  for (const name of ['service', 'bare']) {
+    const log = await readFile(join(workDir, `${name}.log`), 'utf8').catch(() => '');
+    if (log) process.stderr.write(`--- ${name} log (last lines)\n${log.split('\n').slice(-10).join('\n')}\n`);
+  }
+  throw error;
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
+  await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+  await admin.end();
+  await rm(workDir, { recursive: true, force: true });
+}
