@@ -14,7 +14,9 @@ export function parseManifests(text: string): RenderedObject[] {
     const object: unknown = document.toJS();
     if (object === null || object === undefined) continue;
     if (typeof object !== 'object' || Array.isArray(object)) throw new Error(`helm rendered a document that is not an object: ${String(object).slice(0, 80)}`);
-    const source = /# Source: (\S+)/.exec(document.commentBefore ?? '')?.[1] ?? '(unknown template)';
+    // helm writes `# Source: <chart>/templates/<file>` right after each `---`.
+    const comments = `${document.commentBefore ?? ''}\n${(document.contents as { commentBefore?: string } | null)?.commentBefore ?? ''}`;
+    const source = /Source: (\S+)/.exec(comments)?.[1] ?? '(unknown template)';
     objects.push({ source, object: object as Record<string, unknown> });
   }
   return objects;

@@ -22,17 +22,19 @@ export interface SchemaFinding {
 
 const modelCache = new Map<string, Promise<ModelClass | undefined>>();
 
-function modulePath(apiVersion: string): string {
+/** The model's own module: importing one kind, not the whole API group, keeps the checks fast. */
+function modulePath(apiVersion: string, kind: string): string {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const home = modelPackages.find((entry) => entry.matches(group))?.pkg ?? 'kubernetes-models';
-  return `${home}/${apiVersion}`;
+  return `${home}/${apiVersion}/${kind}`;
 }
 
 async function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(modulePath(apiVersion))) as Record<string, unknown>;
+    if (!/^[A-Za-z0-9]+$/.test(kind)) return undefined;
+    module = (await import(modulePath(apiVersion, kind))) as Record<string, unknown>;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || code === 'ERR_MODULE_NOT_FOUND') return undefined;
