@@ -1,6 +1,7 @@
 // nx affected on a fixture workspace in a temporary git repository: the real nx.json and the real
-// package.json of records and web (with their container targets), a project that depends on
-// records, and a releases/ folder; nx itself is this repository's.
+// package.json of records and web (with their container targets and web's declared dependency on
+// records), a project that depends on records, an unrelated one, and a releases/ folder; nx itself
+// is this repository's.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,10 @@ import { isolatedNxEnv, nxBin, repoRoot } from './test-support/workspace.ts';
 let repo: TempRepo;
 let scratch: string;
 let base: string;
+
+// web declares (in its package.json) that it depends on records: then a records change rebuilds it too.
+const webPackage = JSON.parse(readFileSync(join(repoRoot, 'apps/web/package.json'), 'utf8')) as { nx?: { implicitDependencies?: string[] } };
+const webFollowsRecords = webPackage.nx?.implicitDependencies?.includes('records') ?? false;
 
 function affected(head: string, withTarget?: string): string[] {
   const args = [nxBin, 'show', 'projects', '--affected', `--base=${base}`, `--head=${head}`, '--json'];
@@ -37,6 +42,8 @@ beforeAll(() => {
     'apps/web/src/page.ts': 'export const page = 1;\n',
     'tools/records-smoke/package.json': JSON.stringify({ name: '@platform/records-smoke', private: true, dependencies: { '@platform/records': '*' }, nx: { name: 'records-smoke' } }, null, 2),
     'tools/records-smoke/src/smoke.ts': 'export const smoke = 1;\n',
+    'tools/unrelated/package.json': JSON.stringify({ name: '@platform/unrelated', private: true, nx: { name: 'unrelated' } }, null, 2),
+    'tools/unrelated/src/index.ts': 'export const unrelated = 1;\n',
     'releases/dev/recipe.yaml': '---\nenvironment: dev\nservices: {}\n',
   });
 });
@@ -47,15 +54,21 @@ afterAll(() => {
 });
 
 describe('nx affected on the fixture workspace', () => {
-  it('selects records and what depends on it, not web, for a change under services/records', () => {
+  it('selects records and what depends on it, not unrelated projects, for a change under services/records', () => {
     repo.git(['checkout', '--quiet', '-B', 'records-change', base]);
     const head = repo.commit('feat(records): count faster', { 'services/records/src/app.ts': 'export const app = 2;\n' });
-    expect(affected(head)).toEqual(['records', 'records-smoke']);
+    expect(affected(head)).toEqual(['records', 'records-smoke', ...(webFollowsRecords ? ['web'] : [])]);
   });
 
-  it('builds only the records image for that change', () => {
+  it('builds the records image, and web only if web depends on records, for that change', () => {
     const head = repo.git(['rev-parse', 'records-change']);
-    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records']);
+    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', ...(webFollowsRecords ? ['web'] : [])]);
+  });
+
+  it('builds only the web image for a change under apps/web', () => {
+    repo.git(['checkout', '--quiet', '-B', 'web-change', base]);
+    const head = repo.commit('feat(web): a new page', { 'apps/web/src/page.ts': 'export const page = 2;\n' });
+    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['web']);
   });
 
   it('selects no image build for a change under releases/', () => {
@@ -64,11 +77,6 @@ describe('nx affected on the fixture workspace', () => {
     expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual([]);
   });
 
-  it('builds both images when both deployables change', () => {
-    repo.git(['checkout', '--quiet', '-B', 'both-change', base]);
-    const head = repo.commit('feat: both', { 'services/records/src/app.ts': 'export const app = 3;\n', 'apps/web/src/page.ts': 'export const page = 3;\n' });
-    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', 'web']);
-  });
 });
 
 describe('recipeSetArguments', () => {
