@@ -43,6 +43,7 @@ export interface FlowResult {
   branch: string;
   commit?: string;
   pullRequest?: PullRequestResult;
+  forge?: 'github' | 'gitlab';
   content?: PullRequestContent;
   attempts: number;
   nothing?: string;
@@ -66,7 +67,10 @@ export async function runFlow(options: FlowOptions): Promise<number> {
     lines.push(`committed ${shortCommit(result.commit)} on the local branch ${result.branch} (not pushed)`);
   } else {
     lines.push(`pushed ${shortCommit(result.commit)} to ${REMOTE} ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`);
-    if (result.pullRequest) lines.push(`${result.pullRequest.action === 'created' ? 'opened' : 'updated'} pull request #${result.pullRequest.number}: ${result.pullRequest.url}`);
+    if (result.pullRequest) {
+      const name = result.forge === 'gitlab' ? `merge request !${result.pullRequest.number}` : `pull request #${result.pullRequest.number}`;
+      lines.push(`${result.pullRequest.action === 'created' ? 'opened' : 'updated'} ${name}: ${result.pullRequest.url}`);
+    }
     if (result.content!.truncated) lines.push('the manifest diff was truncated in the pull request body to fit the forge limit');
   }
   ctx.stdout(lines.join('\n'));
@@ -147,7 +151,7 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
         await backoff(options.backoffMs ?? 150, attempt);
         continue;
       }
-      return { plan: planned.plan, branch, commit, content, attempts: attempt, ...(pullRequest ? { pullRequest } : {}) };
+      return { plan: planned.plan, branch, commit, content, attempts: attempt, ...(pullRequest ? { pullRequest, forge: repository.forge!.type } : {}) };
     }
     throw new RecipeError(`${branch} kept moving on ${REMOTE}: gave up after ${ATTEMPTS} attempts`, { exitCode: 1, hint: 'another promotion of the same environment is running; run the command again when it is done' });
   } finally {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../cli.ts';
-import { startFakeGitHub, type FakeForge } from '../test-support/fake-forge.ts';
+import { startFakeGitHub, startFakeGitLab, type FakeForge } from '../test-support/fake-forge.ts';
 import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
 
 const bin = fileURLToPath(new URL('../../bin/recipe.js', import.meta.url));
@@ -161,5 +161,34 @@ describe('forge failures after the push', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('GITHUB_TOKEN is not set');
     expect(remote(['rev-parse', 'refs/heads/recipe/promote-staging'])).toBe(branch);
+  });
+});
+
+describe('GitLab', () => {
+  test('a promotion opens a merge request on a self-hosted GitLab named in environments.yaml, and a second one updates it', async () => {
+    const gitlab = await startFakeGitLab({ branchExists: (name) => remoteHas(`refs/heads/${name}`) });
+    const file = path.join(repo.root, 'releases/environments.yaml');
+    repo.git(['pull', '-q', '--ff-only']);
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('type: github', 'type: gitlab').replace(/apiUrl: .*/, `apiUrl: ${gitlab.apiUrl}`));
+    repo.git(['commit', '-q', '-m', 'chore(releases): use GitLab', '--', 'releases/environments.yaml']);
+    repo.git(['push', '-q', 'origin', 'main']);
+    try {
+      const env = { GITLAB_TOKEN: gitlab.token, GITHUB_TOKEN: '' };
+      const first = await recipe(['promote', 'staging', '--snapshot', snapshots.first], env);
+      expect(first.code, first.stderr).toBe(0);
+      const second = await recipe(['promote', 'staging', '--snapshot', snapshots.second], env);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toContain('updated merge request !1: https://gitlab.example/acme/platform/-/merge_requests/1');
+      expect(gitlab.pulls).toHaveLength(1);
+      expect(gitlab.pulls[0]).toMatchObject({ head: 'recipe/promote-staging', base: 'main', labels: ['promotion', 'env:staging'] });
+      expect(gitlab.pulls[0]!.title).toContain(`dev snapshot ${snapshots.second.slice(0, 12)}`);
+      expect(gitlab.pulls[0]!.body).toContain('https://example.test/acme/platform/-/compare/');
+    } finally {
+      writeFileSync(file, original);
+      repo.git(['commit', '-q', '-m', 'chore(releases): back to GitHub', '--', 'releases/environments.yaml']);
+      repo.git(['push', '-q', 'origin', 'main']);
+      await gitlab.close();
+    }
   });
 });
