@@ -40,7 +40,8 @@ resource "aws_vpc_security_group_ingress_rule" "from_cidr_blocks" {
 }
 
 resource "aws_db_parameter_group" "this" {
-  name        = var.name
+  # A prefix, not a name: create_before_destroy needs the replacement to be named differently.
+  name_prefix = "${var.name}-"
   family      = "mysql8.4"
   description = "MySQL 8.4 settings of ${var.name}"
 
