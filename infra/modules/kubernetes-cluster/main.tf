@@ -32,7 +32,8 @@ module "vpc" {
   public_subnets   = local.public_subnets
   database_subnets = local.database_subnets
 
-  create_database_subnet_group = true
+  # The mysql module makes its own subnet group from database_subnet_ids.
+  create_database_subnet_group = false
 
   enable_nat_gateway     = true
   single_nat_gateway     = var.single_nat_gateway
