@@ -184,6 +184,8 @@ describe('promotion from dev to prod', () => {
     expect(recipeOnBranch).toContain('override: hotfix INC-42');
     expect(recipeOnBranch).toMatch(/snapshot: [0-9a-f]{64}/);
     merge('recipe/promote-prod');
+    const lint = await recipe(['lint']);
+    expect(lint.code, lint.stdout + lint.stderr).toBe(0);
   });
 
   test('promoting what already runs says so, exits 0, and opens nothing', async () => {
@@ -206,6 +208,8 @@ describe('promotion from dev to prod', () => {
     expect(recipeOnBranch).toMatch(/hold:\n {2}reason: "rolled back to releases [0-9a-f]{7}: records [0-9a-f]{7} -> [0-9a-f]{7}, web .*"\n {2}since: \S+Z\n {2}by: ada@example.test\n/);
     expect(recipeOnBranch).not.toContain('override:');
     merge('recipe/rollback-prod');
+    const lint = await recipe(['lint']);
+    expect(lint.code, lint.stdout + lint.stderr).toBe(0);
   });
 
   test('set is refused while prod is on hold, and allowed again after unhold', async () => {

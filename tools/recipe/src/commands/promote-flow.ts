@@ -86,16 +86,16 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
   const usePush = push && !dryRun;
   // Ask for the token before anything is pushed, so a missing one costs nothing.
   const token = usePush && repository.forge ? forgeToken(repository.forge, ctx.env) : undefined;
-  if (usePush) {
-    const remote = await runGit(root, ['remote', 'get-url', REMOTE]);
-    if (remote.code !== 0) throw new RecipeError(`the repository has no remote "${REMOTE}" to push ${branch} to`, { hint: `add it (git remote add ${REMOTE} <url>), or pass --no-push to commit locally` });
-  }
+  const hasRemote = (await runGit(root, ['remote', 'get-url', REMOTE])).code === 0;
+  if (usePush && !hasRemote) throw new RecipeError(`the repository has no remote "${REMOTE}" to push ${branch} to`, { hint: `add it (git remote add ${REMOTE} <url>), or pass --no-push to commit locally` });
+  // A dry run plans against what a real run would build on: the remote's base when there is one.
+  const fetchBase = push && hasRemote;
 
   const worktree = await mkdtemp(path.join(tmpdir(), 'recipe-worktree-'));
   let created = false;
   try {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const base = await baseCommit(root, repository.baseBranch, push);
+      const base = await baseCommit(root, repository.baseBranch, fetchBase);
       const lease = usePush ? await remoteBranch(root, branch) : '';
       if (!created) {
         await git(root, ['worktree', 'add', '--quiet', '--detach', worktree, base]);
