@@ -170,3 +170,42 @@ describe('the environments', () => {
     }
   });
 });
+
+function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+describe.concurrent.each(['dev', 'staging', 'prod'])('the network policies in %s', (env) => {
+  async function renderEnv(chart: string): Promise<Json[]> {
+    const values = join(workspaceRoot, 'releases', env, 'values', `${chart}.yaml`);
+    const result = await runHelm(['template', chart, chartDir(chart), '--namespace', `platform-${env}`, '-f', values, '--set-string', `image.tag=${placeholderCommit}`]);
+    if (!result.ok) throw new Error(result.stderr);
+    return parseManifests(result.stdout).map((entry) => entry.object as Json);
+  }
+  const podLabels = (objects: Json[]): Record<string, string> => objects.find((object) => object.kind === 'Deployment')?.spec.template.metadata.labels;
+  const policy = (objects: Json[]): Json => objects.find((object) => object.kind === 'NetworkPolicy')!;
+
+  it('let the web pods reach the records pods on their container port, and nothing else but DNS', async () => {
+    const [web, records] = await Promise.all([renderEnv('web'), renderEnv('records')]);
+    const recordsPort = (records.find((object) => object.kind === 'Deployment') as Json).spec.template.spec.containers[0].ports[0].containerPort;
+    const egress: Json[] = policy(web).spec.egress;
+    const toRecords = egress.filter((rule) => rule.to.some((peer: Json) => peer.podSelector && !peer.namespaceSelector && matches(peer.podSelector.matchLabels, podLabels(records))));
+    expect(toRecords.flatMap((rule) => rule.ports.map((port: Json) => port.port))).toEqual([recordsPort]);
+    expect(egress).toHaveLength(2);
+    const ingressFrom: Json[] = policy(records).spec.ingress.flatMap((rule: Json) => rule.from);
+    expect(ingressFrom.some((peer) => peer.podSelector && !peer.namespaceSelector && matches(peer.podSelector.matchLabels, podLabels(web)))).toBe(true);
+  });
+
+  it('let the records pods out to DNS and the environment database only', async () => {
+    const egress: Json[] = policy(await renderEnv('records')).spec.egress;
+    const database = egress.find((rule) => rule.to.some((peer: Json) => peer.ipBlock));
+    expect(database?.ports).toEqual([{ port: 3306, protocol: 'TCP' }]);
+    expect(database?.to).toEqual([{ ipBlock: { cidr: { dev: '10.10.0.0/16', staging: '10.20.0.0/16', prod: '10.30.0.0/16' }[env] } }]);
+    expect(egress).toHaveLength(2);
+  });
+
+  it('let the Gateway namespace in to the web pods', async () => {
+    const ingressFrom: Json[] = policy(await renderEnv('web')).spec.ingress.flatMap((rule: Json) => rule.from);
+    expect(ingressFrom).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } });
+  });
+});
