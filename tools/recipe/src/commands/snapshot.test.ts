@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { main } from '../cli.ts';
 import { listSnapshots, loadSnapshot } from '../io/snapshot-store.ts';
 import { parseSnapshot, snapshotFileName, snapshotId, validateSnapshotFile } from '../model/snapshot.ts';
@@ -47,6 +47,7 @@ function clusterRuns(records: string, web: string) {
 }
 
 beforeAll(async () => {
+  repo = createFixtureRepo();
   api = await startFakeKubeApi();
   api.addUser('ci-token', { name: 'system:serviceaccount:ci:recipe', rules: { '*': ALL_RULES } });
   dir = mkdtempSync(path.join(tmpdir(), 'recipe-snapshot-'));
@@ -58,16 +59,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
+  repo.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
 
+// One fixture for the file (building it is the slow part), put back to its seeded state before each test.
 beforeEach(() => {
-  repo = createFixtureRepo();
+  repo.git(['reset', '-q', '--hard', repo.head]);
+  repo.git(['clean', '-q', '-fdx']);
+  repo.git(['push', '-q', '-f', 'origin', `${repo.head}:refs/heads/main`]);
   const { services } = staging();
   clusterRuns(services.records.commit, services.web.commit);
 });
-
-afterEach(() => repo.cleanup());
 
 describe('recipe snapshot', () => {
   test('refuses when the cluster does not match, exits 1 and writes nothing', async () => {
