@@ -1,5 +1,6 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AccessLog } from './access-log.ts';
 import env, { type Config } from './plugins/env.ts';
 import errors from './plugins/errors.ts';
 import knex from './plugins/knex.ts';
@@ -21,6 +22,7 @@ export interface AppOptions {
 export async function buildApp({ config, server = {} }: AppOptions) {
   const app = Fastify({
     logger: { level: config.LOG_LEVEL },
+    logController: new AccessLog(),
     // Reject rather than silently fix bad bodies: no coercion of 42 into "42", no dropping unknown fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     ...server,

@@ -59,13 +59,23 @@ interface Measurement {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** CPU time the server process spent per request, in microseconds: unlike req/s, barely moved by other load. */
+  cpuPerRequest: number;
 }
 
-async function drive(url: string, seconds: number): Promise<Measurement> {
+/** User + system CPU time of a process in milliseconds (Linux /proc; clock ticks are 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+}
+
+async function drive(url: string, pid: number, seconds: number): Promise<Measurement> {
+  const cpuBefore = await cpuMs(pid);
   const result = await autocannon({ url, connections, duration: seconds });
+  const cpu = (await cpuMs(pid)) - cpuBefore;
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed > 0) throw new Error(`${url}: ${failed} failed requests (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
-  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuPerRequest: (cpu * 1000) / result.requests.total };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -75,6 +85,7 @@ function summarise(measurements: Measurement[]): Measurement {
     requestsPerSecond: median(measurements.map((m) => m.requestsPerSecond)),
     p50: median(measurements.map((m) => m.p50)),
     p99: median(measurements.map((m) => m.p99)),
+    cpuPerRequest: median(measurements.map((m) => m.cpuPerRequest)),
   };
 }
 
@@ -99,7 +110,7 @@ try {
   const servicePort = await freePort();
   const service = `http://127.0.0.1:${servicePort}`;
   // As deployed: default LOG_LEVEL (info), metrics, schemas, readiness hooks; only the port differs.
-  start('service', source('./server.ts'), { PORT: String(servicePort) });
+  const servicePid = start('service', source('./server.ts'), { PORT: String(servicePort) }).pid!;
   await untilAnswers(service, '/readyz');
 
   const seed = await mysql.createConnection({ uri: databaseUrl });
@@ -109,7 +120,7 @@ try {
 
   const barePort = await freePort();
   const bare = `http://127.0.0.1:${barePort}`;
-  start('bare', source('./test-support/bare-app.ts'), { PORT: String(barePort) });
+  const barePid = start('bare', source('./test-support/bare-app.ts'), { PORT: String(barePort) }).pid!;
   await untilAnswers(bare, '/hello');
 
   const pairs = [
@@ -119,30 +130,32 @@ try {
   process.stdout.write(`records bench: ${connections} connections, ${rounds} alternating rounds of ${duration} s each, ${options.rows} rows, medians\n`);
   const lines: string[] = [];
   for (const pair of pairs) {
-    await drive(pair.subject, 1);
-    await drive(pair.baseline, 1);
+    const runSubject = () => drive(pair.subject, servicePid, duration);
+    const runBaseline = () => drive(pair.baseline, barePid, duration);
+    await drive(pair.subject, servicePid, 1);
+    await drive(pair.baseline, barePid, 1);
     const subject: Measurement[] = [];
     const baseline: Measurement[] = [];
     for (let round = 0; round < rounds; round++) {
       // Alternate which goes first, so that drift on a shared machine hits both sides alike.
       if (round % 2 === 0) {
-        subject.push(await drive(pair.subject, duration));
-        baseline.push(await drive(pair.baseline, duration));
+        subject.push(await runSubject());
+        baseline.push(await runBaseline());
       } else {
-        baseline.push(await drive(pair.baseline, duration));
-        subject.push(await drive(pair.subject, duration));
+        baseline.push(await runBaseline());
+        subject.push(await runSubject());
       }
     }
     const s = summarise(subject);
     const b = summarise(baseline);
     const ratio = s.requestsPerSecond / b.requestsPerSecond;
     const row = (label: string, m: Measurement) =>
-      `  ${label.padEnd(34)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(m.p50).padStart(3)} ms   p99 ${String(m.p99).padStart(3)} ms`;
+      `  ${label.padEnd(26)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(m.p50).padStart(3)} ms   p99 ${String(m.p99).padStart(3)} ms   ${m.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req`;
     lines.push(
       `${pair.name}`,
       row(`service ${new URL(pair.subject).pathname}`, s),
       row(`bare fastify ${new URL(pair.baseline).pathname}`, b),
-      `  ratio ${ratio.toFixed(2)} (target >= ${pair.target}: ${ratio >= pair.target ? 'met' : 'NOT met'})`,
+      `  ratio ${ratio.toFixed(2)} (target >= ${pair.target}: ${ratio >= pair.target ? 'met' : 'NOT met'}); CPU per request ratio ${(b.cpuPerRequest / s.cpuPerRequest).toFixed(2)}`,
     );
     process.stdout.write(`${lines.slice(-4).join('\n')}\n`);
   }
