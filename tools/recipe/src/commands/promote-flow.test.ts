@@ -224,6 +224,30 @@ describe('promotion from dev to prod', () => {
     git(['checkout', '-q', '--', 'releases/prod']);
   });
 
+  test('rollback --to a snapshot or a git revision, and a --to that is neither', async () => {
+    const snapshotFile = readFileSync(path.join(repo.root, 'releases/prod/recipe.yaml'), 'utf8');
+    expect(snapshotFile).not.toContain('snapshot:');
+    const ids = execFileSync('git', ['-C', repo.root, 'ls-files', 'releases/snapshots'], { encoding: 'utf8' }).trim().split('\n');
+    const id = path.basename(ids[0]!, '.yaml');
+    const toSnapshot = await recipe(['rollback', 'prod', '--to', id, '--no-push', '--reason', 'back to the dev snapshot']);
+    expect(toSnapshot.code, toSnapshot.stderr).toBe(0);
+    expect(toSnapshot.stdout).toMatch(new RegExp(`^rollback\\(prod\\): to snapshot ${id}: `));
+    const onBranch = git(['show', 'recipe/rollback-prod:releases/prod/recipe.yaml']);
+    expect(onBranch).toMatch(new RegExp(`snapshot: ${id}[0-9a-f]{52}`));
+    expect(onBranch).toContain('reason: back to the dev snapshot');
+    git(['branch', '-D', 'recipe/rollback-prod']);
+    const same = await recipe(['rollback', 'prod', '--to', repo.head]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain(`prod already runs what ${repo.head} names: nothing to change`);
+    const promoted = git(['log', '-1', '--format=%H', '--grep=^promote(prod)']);
+    const toRevision = await recipe(['rollback', 'prod', '--to', promoted, '--dry-run']);
+    expect(toRevision.code, toRevision.stderr).toBe(0);
+    expect(toRevision.stdout).toMatch(new RegExp(`^rollback\\(prod\\): to releases ${promoted.slice(0, 7)}: records [0-9a-f]{7} -> ${newRecords.slice(0, 7)}`));
+    const neither = await recipe(['rollback', 'prod', '--to', 'no-such-thing']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('--to no-such-thing is neither a snapshot nor a git revision');
+  });
+
   test('no remote ref has a merge commit', () => {
     expect(execFileSync('git', ['--git-dir', repo.remote, 'rev-list', '--merges', '--all'], { encoding: 'utf8' }).trim()).toBe('');
   });
