@@ -1,4 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -177,6 +180,20 @@ describe('recipe verify', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`the cluster of context "closed" (http://127.0.0.1:${port}) is unreachable: ECONNREFUSED`);
     expect(stderr).toContain('fix: check that the API server is up and reachable');
+  });
+
+  test('exits 2 when the API server accepts the connection but does not answer within --timeout', async () => {
+    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const silentKubeconfig = await writeKubeconfig(path.join(dir, 'silent'), `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, [{ name: 'staging', token: 'staging-token' }]);
+    try {
+      const { code, stderr } = await recipe(['verify', 'staging', '--timeout', '0.5'], { KUBECONFIG: silentKubeconfig });
+      expect(code).toBe(2);
+      expect(stderr).toContain('did not answer within 0.5s');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   test('exits 2 with 401 Unauthorized when the credentials are rejected', async () => {
