@@ -57,6 +57,13 @@ describe.concurrent.each(charts)('the %s chart', (chart) => {
     expect(findings.map((finding) => finding.message)).toEqual([expect.stringMatching(/helm template failed:[^]*additional properties 'replicaCout' not allowed/)]);
   });
 
+  it('refuses an environment values file that pins the image tag', async () => {
+    const values = `${readFileSync(join(workspaceRoot, 'releases', 'dev', 'values', `${chart}.yaml`), 'utf8')}image:\n  tag: ${placeholderCommit}\n`;
+    const [scenario] = scenariosFor(chartDir(chart), releasesWith(chart, values)).filter((entry) => entry.environmentValues);
+    const { findings } = await renderScenario(chartDir(chart), scenario!);
+    expect(findings.map((finding) => finding.message)).toEqual(['sets image.tag: remove it, `recipe render` sets the image from recipe.yaml and environments.yaml']);
+  });
+
   it('catches a misspelt field in a template', async () => {
     const copy = chartCopy(chart);
     const template = join(copy, 'templates', 'deployment.yaml');

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { runHelm, workspaceRoot } from './helm.ts';
 import { describe, parseManifests } from './manifests.ts';
 import { checkPolicy } from './policy.ts';
-import { chartName, scenariosFor, type Scenario } from './scenarios.ts';
+import { chartName, imageKeysIn, scenariosFor, type Scenario } from './scenarios.ts';
 import { validateObject } from './schemas.ts';
 import { documentValues, valuesTable, withValuesSection } from './values-docs.ts';
 
@@ -71,6 +71,11 @@ export async function renderScenario(chartDir: string, scenario: Scenario): Prom
   if (!result.ok) return { findings: [{ where: scenario.name, message: `helm template failed:\n  ${helmError(result.stderr)}` }], objects: 0 };
   const rendered = parseManifests(result.stdout);
   const findings: Finding[] = [];
+  if (scenario.environmentValues) {
+    for (const key of imageKeysIn(readFileSync(scenario.environmentValues, 'utf8'))) {
+      findings.push({ where: scenario.name, message: `sets ${key}: remove it, \`recipe render\` sets the image from recipe.yaml and environments.yaml` });
+    }
+  }
   for (const { source, object } of rendered) {
     for (const finding of await validateObject(object)) findings.push({ where: scenario.name, message: `${describe(object)} (${source}) ${finding.message}` });
   }

@@ -10,6 +10,8 @@ export interface Scenario {
   name: string;
   namespace: string;
   helmArgs: string[];
+  /** For an environment's values file: its path, which must leave the image to `recipe render`. */
+  environmentValues?: string;
 }
 
 /** A stand-in for the commit SHA `recipe render` puts into image.tag. */
@@ -49,8 +51,16 @@ export function scenariosFor(chartDir: string, releasesDir = join(workspaceRoot,
       const namespace = environments.environments?.find((entry) => entry.name === env)?.namespace;
       const helmArgs = ['-f', valuesFile, '--set-string', `image.tag=${placeholderCommit}`];
       if (typeof image === 'string') helmArgs.push('--set-string', `image.repository=${image}`);
-      scenarios.push({ name: relative(workspaceRoot, valuesFile), namespace: typeof namespace === 'string' ? namespace : env, helmArgs });
+      scenarios.push({ name: relative(workspaceRoot, valuesFile), namespace: typeof namespace === 'string' ? namespace : env, helmArgs, environmentValues: valuesFile });
     }
   }
   return scenarios;
+}
+
+/** An environment's values must not pin the image: the recipe decides which commit runs where. */
+export function imageKeysIn(valuesYaml: string): string[] {
+  const values = parse(valuesYaml) as { image?: Record<string, unknown> } | null;
+  return Object.keys(values?.image ?? {})
+    .filter((key) => key === 'tag' || key === 'repository')
+    .map((key) => `image.${key}`);
 }
