@@ -9,7 +9,7 @@ describe('scriptReferences', () => {
 
   it('finds recipe commands and repository scripts, ignoring comments', () => {
     const refs = scriptReferences(['npx recipe set dev $SERVICES --commit --push # not recipe nothing', 'x=$(node tools/ci/src/deployables.ts)\nnpx recipe lint']);
-    expect(refs).toMatchObject({ recipeCommands: ['lint', 'set'], nodeScripts: ['tools/ci/src/deployables.ts'] });
+    expect(refs).toMatchObject({ recipeCommands: ['lint', 'set'], recipeFlags: ['set --commit', 'set --push'], nodeScripts: ['tools/ci/src/deployables.ts'] });
   });
 
   it('collects the run steps of every job of a workflow', () => {

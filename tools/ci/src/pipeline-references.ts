@@ -4,17 +4,20 @@
 export interface References {
   nxTargets: string[];
   recipeCommands: string[];
+  /** `command --flag` pairs, e.g. `set --push`. */
+  recipeFlags: string[];
   nodeScripts: string[];
 }
 
 const TARGET_LIST = /\bnx\s+(?:affected|run-many)\b[^\n;&|]*?\s(?:-t|--targets?)[=\s]+((?:[\w:-]+[\s,]*)+)/g;
 const RUN_TARGET = /\bnx\s+run\s+[\w@/.-]+:([\w-]+)/g;
-const RECIPE = /\brecipe\s+([a-z][\w-]*)/g;
+const RECIPE = /\brecipe\s+([a-z][\w-]*)([^\n;&|]*)/g;
 const NODE_SCRIPT = /\bnode\s+((?:tools|scripts|services|apps)\/[\w./-]+\.(?:ts|js|mjs))/g;
 
 export function scriptReferences(scripts: readonly string[]): References {
   const nxTargets = new Set<string>();
   const recipeCommands = new Set<string>();
+  const recipeFlags = new Set<string>();
   const nodeScripts = new Set<string>();
   for (const script of scripts) {
     for (const line of script.split('\n').map((text) => text.replace(/\s#.*$/, ''))) {
@@ -22,11 +25,14 @@ export function scriptReferences(scripts: readonly string[]): References {
         for (const target of list.split(/[\s,]+/)) if (target && !target.startsWith('-')) nxTargets.add(target);
       }
       for (const [, target = ''] of line.matchAll(RUN_TARGET)) nxTargets.add(target);
-      for (const [, command = ''] of line.matchAll(RECIPE)) recipeCommands.add(command);
+      for (const [, command = '', rest = ''] of line.matchAll(RECIPE)) {
+        recipeCommands.add(command);
+        for (const [flag] of rest.matchAll(/(?<=\s)--[a-z][\w-]*/g)) recipeFlags.add(`${command} ${flag}`);
+      }
       for (const [, path = ''] of line.matchAll(NODE_SCRIPT)) nodeScripts.add(path);
     }
   }
-  return { nxTargets: [...nxTargets].sort(), recipeCommands: [...recipeCommands].sort(), nodeScripts: [...nodeScripts].sort() };
+  return { nxTargets: [...nxTargets].sort(), recipeCommands: [...recipeCommands].sort(), recipeFlags: [...recipeFlags].sort(), nodeScripts: [...nodeScripts].sort() };
 }
 
 /** Every shell script of a GitHub workflow: the `run:` of each step. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { gitlabJobs, gitlabScripts, scriptReferences, workflowScripts, type References } from './pipeline-references.ts';
-import { recipeCommands, repoRoot, workspaceProjects } from './test-support/workspace.ts';
+import { recipeCommands, recipeUsage, repoRoot, workspaceProjects } from './test-support/workspace.ts';
 
 interface LintResult {
   message: string;
@@ -32,6 +32,11 @@ function expectReferencesExist(refs: References): void {
   expect(refs.nxTargets.filter((target) => !targets.has(target)), 'Nx targets no project has').toEqual([]);
   expect(refs.recipeCommands.filter((command) => !commands.has(command)), 'commands recipe --help does not list').toEqual([]);
   expect(refs.nodeScripts.filter((path) => !existsSync(join(repoRoot, path))), 'scripts that do not exist').toEqual([]);
+  const unknownFlags = refs.recipeFlags.filter((pair) => {
+    const [command = '', flag = ''] = pair.split(' ');
+    return commands.has(command) && !new RegExp(`${flag}\\b`).test(recipeUsage(command));
+  });
+  expect(unknownFlags, 'flags missing from the command usage').toEqual([]);
 }
 
 describe('actionlint as run here', () => {

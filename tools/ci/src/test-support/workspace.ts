@@ -46,3 +46,8 @@ export function recipeCommands(root = repoRoot): string[] {
   const section = help.split(/^Commands:$/m)[1] ?? '';
   return [...section.matchAll(/^ {2}([a-z][\w-]*)\s/gm)].map(([, name]) => name!);
 }
+
+/** The usage text of one recipe command (`recipe <command> --help`). */
+export function recipeUsage(command: string, root = repoRoot): string {
+  return execFileSync(process.execPath, [join(root, 'tools/recipe/bin/recipe.js'), command, '--help'], { cwd: root, encoding: 'utf8' });
+}
