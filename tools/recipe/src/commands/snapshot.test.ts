@@ -222,4 +222,17 @@ describe('recipe snapshot', () => {
       'chore(releases): dev runs two records replicas',
     ]);
   });
+
+  test('two jobs snapshotting the same combination with --push both land: one file, two verifications', async () => {
+    const { id, file, services } = staging();
+    const other = repo.clone('ci-other');
+    const first = await recipe(['snapshot', 'staging', '--push', '--skip-verify', 'first job'], { RECIPE_ROOT: other });
+    expect(first.code).toBe(0);
+    const second = await recipe(['snapshot', 'staging', '--push', '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ id, created: false, pushed: { attempts: 2 } });
+    const landed = parseSnapshot(file, repo.git(['show', `main:${file}`], repo.remote));
+    expect(landed.services).toEqual(services);
+    expect(landed.verifications.map((v) => [v.verified, v.skipReason])).toEqual([[false, 'first job'], [true, null]]);
+  });
 });
