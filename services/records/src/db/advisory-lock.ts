@@ -19,6 +19,8 @@ export interface AdvisoryLockOptions {
   /** Aborting stops the wait for the lock; once held, `fn` runs to its end. */
   signal?: AbortSignal;
   onWait?: (holderConnectionId: number) => void;
+  /** The lock's connection failed while `fn` ran: the server has released the lock. */
+  onLost?: (error: Error) => void;
 }
 
 /**
@@ -31,8 +33,10 @@ export async function withAdvisoryLock<T>(options: AdvisoryLockOptions, fn: () =
   signal?.throwIfAborted();
   const connection = await mysql.createConnection({ uri: databaseUrl, connectTimeout: 5_000 });
   let lost: Error | undefined;
+  let held = false;
   connection.on('error', (error: Error) => {
     lost = error;
+    if (held) options.onLost?.(error);
   });
   const abort = () => connection.destroy();
   signal?.addEventListener('abort', abort, { once: true });
@@ -60,9 +64,11 @@ export async function withAdvisoryLock<T>(options: AdvisoryLockOptions, fn: () =
       );
     }
     signal?.removeEventListener('abort', abort);
+    held = true;
     try {
       return await fn();
     } finally {
+      held = false;
       if (!lost) await connection.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
     }
   } finally {

@@ -90,6 +90,25 @@ describe('migrateToLatest', () => {
     expect(await db.query('SELECT IS_FREE_LOCK(?) AS free', [name])).toEqual([{ free: 1 }]);
   });
 
+  it.each([
+    ['left locked by a process that died mid-migration', 'UPDATE knex_migrations_lock SET is_locked = 1', 1],
+    ['wedged with two rows by concurrent creators', 'INSERT INTO knex_migrations_lock (is_locked) VALUES (0)', 2],
+  ])("frees knex's lock table %s", async (_case, damage, rowCount) => {
+    const db = await database('migr_wedged');
+    const [knex] = replicas(db.url, 1);
+    const empty = await mkdtemp(join(tmpdir(), 'records-no-migrations-'));
+    cleanups.push(() => rm(empty, { recursive: true, force: true }));
+    await knex!.migrate.latest({ migrationSource: new DirectoryMigrationSource(pathToFileURL(`${empty}/`)) });
+    await db.query(damage);
+    await expect(knexMigrateWithoutLock(knex!)).rejects.toThrow('Migration table is already locked');
+
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (_: object, message: string) => void warnings.push(message) };
+    expect(await migrateToLatest(knex!, { config: config(db.url), log })).toEqual(await migrationSource.getMigrations());
+    expect(warnings).toEqual([`knex_migrations_lock was left locked (${rowCount} row(s)) by an earlier run: freeing it, the advisory lock is held`]);
+    expect(await db.query('SELECT is_locked FROM knex_migrations_lock')).toEqual([{ is_locked: 0 }]);
+  });
+
   it('stops waiting for the lock when aborted', async () => {
     const db = await database('migr_abort');
     await holdLock(db.url, advisoryLockName('migrate', db.url));

@@ -76,7 +76,20 @@ export interface MigrateOptions {
   config: Pick<Config, 'DATABASE_URL' | 'MIGRATION_LOCK_TIMEOUT_S'>;
   source?: DirectoryMigrationSource;
   signal?: AbortSignal;
-  log?: { info(object: object, message: string): void };
+  log?: { info(object: object, message: string): void; warn(object: object, message: string): void };
+}
+
+/**
+ * knex's lock row stays set when a migrating process dies, and concurrent creators can leave two rows: either way
+ * every later migrate.latest fails with "Migration table is already locked". Only called under the advisory lock.
+ */
+async function freeWedgedKnexLock(knex: Knex, source: DirectoryMigrationSource, log: MigrateOptions['log']): Promise<void> {
+  const lockTable = `${migrationsTable}_lock`;
+  if (!(await knex.schema.hasTable(lockTable))) return;
+  const rows = await knex(lockTable).select<{ is_locked: number }[]>('is_locked');
+  if (rows.length === 1 && Number(rows[0]?.is_locked) === 0) return;
+  log?.warn({ rows }, `${lockTable} was left locked (${rows.length} row(s)) by an earlier run: freeing it, the advisory lock is held`);
+  await knex.migrate.forceFreeMigrationsLock({ migrationSource: source });
 }
 
 /**
@@ -100,7 +113,11 @@ export async function migrateToLatest(knex: Knex, { config, source = migrationSo
       timeoutSeconds: config.MIGRATION_LOCK_TIMEOUT_S,
       signal,
       onWait: (holder) => log?.info({ lock: name, holder }, `waiting for the migration lock "${name}" held by connection ${holder}`),
+      onLost: (error) => log?.warn({ err: error }, `lost the connection holding "${name}" while migrating; knex's own lock still guards this run`),
     },
-    latest,
+    async () => {
+      await freeWedgedKnexLock(knex, source, log);
+      return latest();
+    },
   );
 }
