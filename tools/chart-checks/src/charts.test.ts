@@ -64,6 +64,31 @@ describe.concurrent.each(charts)('the %s chart', (chart) => {
     expect(findings.map((finding) => finding.message)).toEqual(['sets image.tag: remove it, `recipe render` sets the image from recipe.yaml and environments.yaml']);
   });
 
+  it('checks the HelmRelease recipe render wrote: its fields, and the chart with its values', async () => {
+    const releases = temporaryDir();
+    mkdirSync(join(releases, 'dev', 'flux'), { recursive: true });
+    const helmRelease = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: chart, namespace: 'platform-dev' },
+      spec: {
+        intervall: '10m',
+        interval: '10m',
+        releaseName: chart,
+        targetNamespace: 'platform-dev',
+        chart: { spec: { chart: `./charts/${chart}`, sourceRef: { kind: 'GitRepository', name: chart } } },
+        values: { replicaCout: 2, image: { tag: placeholderCommit } },
+      },
+    };
+    writeFileSync(join(releases, 'dev', 'flux', `${chart}.yaml`), `---\n${JSON.stringify(helmRelease)}\n`);
+    const [scenario] = scenariosFor(chartDir(chart), releases).filter((entry) => entry.fluxObjects);
+    const { findings } = await renderScenario(chartDir(chart), scenario!);
+    expect(findings.map((finding) => finding.message)).toEqual([
+      `HelmRelease/${chart} unknown field /spec/intervall: the helm.toolkit.fluxcd.io/v2 HelmRelease schema has no such field (misspelt?)`,
+      expect.stringMatching(/helm template failed:[^]*additional properties 'replicaCout' not allowed/),
+    ]);
+  });
+
   it('catches a misspelt field in a template', async () => {
     const copy = chartCopy(chart);
     const template = join(copy, 'templates', 'deployment.yaml');

@@ -66,11 +66,16 @@ export async function lintChart(chartDir: string, options: CheckOptions = {}): P
 }
 
 export async function renderScenario(chartDir: string, scenario: Scenario): Promise<{ findings: Finding[]; objects: number }> {
-  const release = chartName(chartDir);
+  const fluxFindings: Finding[] = [];
+  for (const object of scenario.fluxObjects ?? []) {
+    for (const finding of await validateObject(object)) fluxFindings.push({ where: scenario.name, message: `${describe(object)} ${finding.message}` });
+  }
+  if (scenario.release === '') return { findings: [...fluxFindings, { where: scenario.name, message: `holds no HelmRelease of chart ./charts/${chartName(chartDir)}` }], objects: 0 };
+  const release = scenario.release ?? chartName(chartDir);
   const result = await runHelm(['template', release, chartDir, '--namespace', scenario.namespace, ...scenario.helmArgs]);
-  if (!result.ok) return { findings: [{ where: scenario.name, message: `helm template failed:\n  ${helmError(result.stderr)}` }], objects: 0 };
+  if (!result.ok) return { findings: [...fluxFindings, { where: scenario.name, message: `helm template failed:\n  ${helmError(result.stderr)}` }], objects: 0 };
   const rendered = parseManifests(result.stdout);
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...fluxFindings];
   if (scenario.environmentValues) {
     for (const key of imageKeysIn(readFileSync(scenario.environmentValues, 'utf8'))) {
       findings.push({ where: scenario.name, message: `sets ${key}: remove it, \`recipe render\` sets the image from recipe.yaml and environments.yaml` });

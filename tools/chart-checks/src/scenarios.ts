@@ -2,7 +2,7 @@
 // file in releases/, the latter completed the way `recipe render` completes it (image repository and tag).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { workspaceRoot } from './helm.ts';
 
 export interface Scenario {
@@ -12,6 +12,10 @@ export interface Scenario {
   helmArgs: string[];
   /** For an environment's values file: its path, which must leave the image to `recipe render`. */
   environmentValues?: string;
+  /** The release name (default: the chart's name). */
+  release?: string;
+  /** Objects of a `recipe render` output to validate along with what helm renders. */
+  fluxObjects?: Record<string, unknown>[];
 }
 
 /** A stand-in for the commit SHA `recipe render` puts into image.tag. */
@@ -53,8 +57,45 @@ export function scenariosFor(chartDir: string, releasesDir = join(workspaceRoot,
       if (typeof image === 'string') helmArgs.push('--set-string', `image.repository=${image}`);
       scenarios.push({ name: relative(workspaceRoot, valuesFile), namespace: typeof namespace === 'string' ? namespace : env, helmArgs, environmentValues: valuesFile });
     }
+    for (const env of readdirSync(releasesDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+      const fluxFile = join(releasesDir, env, 'flux', `${name}.yaml`);
+      if (existsSync(fluxFile)) scenarios.push(fluxScenario(fluxFile, name));
+    }
   }
   return scenarios;
+}
+
+interface HelmReleaseShape {
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown };
+  spec?: { releaseName?: unknown; targetNamespace?: unknown; chart?: { spec?: { chart?: unknown } }; values?: Record<string, unknown> };
+}
+
+/**
+ * What Flux hands helm for this chart in an environment: the values of the HelmRelease that
+ * `recipe render` wrote (releases/<env>/flux/<chart>.yaml), as Flux would, plus its objects.
+ */
+function fluxScenario(fluxFile: string, chart: string): Scenario {
+  const name = relative(workspaceRoot, fluxFile);
+  const objects = parseAllDocuments(readFileSync(fluxFile, 'utf8'))
+    .map((document) => document.toJS() as unknown)
+    .filter((object): object is Record<string, unknown> => object !== null && typeof object === 'object');
+  const release = objects.find((object) => {
+    const shape = object as HelmReleaseShape;
+    return shape.kind === 'HelmRelease' && String(shape.spec?.chart?.spec?.chart ?? '').replace(/^\.?\/+|\/+$/g, '') === `charts/${chart}`;
+  }) as HelmReleaseShape | undefined;
+  if (!release) return { name, namespace: chart, helmArgs: [], fluxObjects: objects, release: '' };
+  const values = release.spec?.values ?? {};
+  const namespace = release.spec?.targetNamespace ?? release.metadata?.namespace;
+  const releaseName = release.spec?.releaseName ?? release.metadata?.name;
+  return {
+    name,
+    namespace: typeof namespace === 'string' ? namespace : 'default',
+    release: typeof releaseName === 'string' ? releaseName : chart,
+    // Top-level key by key, so no temporary file holds the values.
+    helmArgs: Object.entries(values).flatMap(([key, value]) => ['--set-json', `${key}=${JSON.stringify(value)}`]),
+    fluxObjects: objects,
+  };
 }
 
 /** An environment's values must not pin the image: the recipe decides which commit runs where. */
