@@ -30,6 +30,7 @@ closeWithGrace({ delay: shutdownDelayMs + 10_000 }, async ({ signal, err }) => {
   app.readiness.ready = false;
   if (shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
   await app.close();
+  app.log.info('closed');
 });
 
 try {

@@ -41,7 +41,10 @@ h2 { font-size: 1.1rem; margin: 0 0 .75rem; }
 .banner.success { background: var(--ok-bg); color: var(--ok-ink); border-color: #a6d8b4; }
 .banner.warning { background: var(--warn-bg); color: var(--warn-ink); border-color: #f0c48a; }
 .banner.error { background: var(--bad-bg); color: var(--bad-ink); border-color: #f1aea6; }
+.table-scroll { overflow-x: auto; }
+.table-scroll:focus-visible { outline: 3px solid #f0a000; outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; }
+td code { white-space: nowrap; word-break: normal; }
 th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { color: var(--muted); font-weight: 600; font-size: .85rem; text-transform: uppercase; letter-spacing: .03em; }
 tbody tr:last-child th, tbody tr:last-child td { border-bottom: 0; }
@@ -61,6 +64,7 @@ input[aria-invalid=true] { border-color: var(--bad-ink); }
 button { font: inherit; font-weight: 600; padding: .55rem 1.1rem; border: 1px solid var(--accent); border-radius: .4rem; background: var(--accent); color: #fff; cursor: pointer; }
 button:hover { background: #094a8b; }
 button:disabled { background: #8c959f; border-color: #8c959f; cursor: not-allowed; }
+@media (max-width: 36rem) { main { padding: 1.25rem .75rem 2rem; } .card { padding: 1rem; } th, td { padding: .45rem .4rem; } }
 input:focus-visible, button:focus-visible { outline: 3px solid #f0a000; outline-offset: 2px; }
 .hint { color: var(--muted); font-size: .9rem; margin: 0; }
 .field-error { color: var(--bad-ink); font-weight: 600; margin: 0; }
@@ -135,6 +139,7 @@ export function renderPage(model: PageModel): string {
 ${banner(model)}
 <section class="card" aria-labelledby="versions-title">
 <h2 id="versions-title">What runs here</h2>
+<div class="table-scroll" role="region" aria-labelledby="versions-title" tabindex="0">
 <table>
 <thead><tr><th scope="col">Service</th><th scope="col">Version</th><th scope="col">Commit</th><th scope="col">API</th><th scope="col">Environment</th></tr></thead>
 <tbody>
@@ -142,6 +147,7 @@ ${banner(model)}
 ${recordsRow(records)}
 </tbody>
 </table>
+</div>
 </section>
 <div class="facts">
 <section class="card" aria-labelledby="count-title">
