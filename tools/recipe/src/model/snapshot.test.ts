@@ -117,7 +117,7 @@ describe('snapshot files', () => {
       expect(problem.column).toBeGreaterThan(0);
       expect(problem.hint).toBeTruthy();
     }
-    expect(problems[0]!.format()).toMatch(/^releases\/snapshots\/wrong\.yaml:\d+:13: services\.web\.commit: commit must be a full 40-hex lowercase commit SHA\n {2}fix: /);
+    expect(problems[0]!.format()).toMatch(/^releases\/snapshots\/wrong\.yaml:\d+:13: services\.web\.commit: "0F1E[0-9a-f]+" must match pattern "\^\[0-9a-f\]\{40\}\$"\n {2}fix: expected a full 40-hex lowercase commit SHA/);
   });
 
   test('the id checks still run when only a verification is malformed', () => {
@@ -137,6 +137,10 @@ describe('snapshot files', () => {
     expect(validateSnapshotFile(file, skipped).map((p) => p.message)).toEqual(['an unverified entry must say why verification was skipped']);
     const noCluster = snapshotToYaml(newSnapshot({ services, verification: verification({ cluster: undefined }) }));
     expect(validateSnapshotFile(file, noCluster).map((p) => p.field)).toEqual(['verifications[0].cluster']);
+  });
+
+  test('a time that matches the pattern but is not a real date is rejected', () => {
+    expect(validateSnapshotFile(file, text.replace('createdAt: 2026-11-22T10:00:00Z', 'createdAt: 2026-13-45T10:00:00Z')).map((p) => p.message)).toEqual(['"2026-13-45T10:00:00Z" is not a real time']);
   });
 
   test('an image with a tag is rejected: the tag is the commit', () => {

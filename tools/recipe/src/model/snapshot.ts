@@ -3,8 +3,10 @@
 // The format and the id definition are in docs/formats.md.
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, Document, type Node as YamlNode } from 'yaml';
+import { isSeq, parseDocument, Document, type Node as YamlNode } from 'yaml';
 import { RecipeError } from './errors.ts';
+import { schemaProblems } from './schema.ts';
+import { parseYamlFile, problemAt, type PathSegment, type YamlFile } from './yaml-file.ts';
 
 export interface SnapshotService {
   commit: string;
@@ -53,11 +55,111 @@ export interface Snapshot {
 }
 
 export const SNAPSHOTS_DIR = 'snapshots';
-const COMMIT = /^[0-9a-f]{40}$/;
-const SHA256 = /^[0-9a-f]{64}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const name = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'a lowercase service name such as "records"' };
+const commit = { type: 'string', pattern: '^[0-9a-f]{40}$', description: 'a full 40-hex lowercase commit SHA (git rev-parse <commit>)' };
+const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'a SHA-256 as 64 lowercase hex digits' };
+const timestamp = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', description: 'an ISO 8601 UTC time such as 2026-11-22T10:00:00Z' };
+const count = { type: 'integer', minimum: 0, description: 'a number of replicas' };
+
+const clusterSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['context', 'services'],
+  description: 'what recipe verify saw: context, services (written by recipe snapshot)',
+  properties: {
+    context: { type: 'string', minLength: 1, description: 'the kubeconfig context that was read' },
+    services: {
+      type: 'object',
+      description: 'service -> { replicas, images, helmRelease }',
+      propertyNames: name,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['replicas', 'images', 'helmRelease'],
+        description: 'what was seen of a service: replicas, images, helmRelease',
+        properties: {
+          replicas: { type: 'object', additionalProperties: false, required: ['desired', 'ready'], description: '{ desired, ready }', properties: { desired: count, ready: count } },
+          images: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'the image references its containers ran' },
+          helmRelease: {
+            type: ['object', 'null'],
+            additionalProperties: false,
+            required: ['ready', 'revision', 'generation'],
+            description: '{ ready, revision, generation }, or null when there was none',
+            properties: {
+              ready: { type: 'boolean', description: 'true when Ready=True for the current generation' },
+              revision: { type: ['string', 'null'], description: 'the chart version Flux installed' },
+              generation: { type: ['integer', 'null'], description: 'the HelmRelease generation' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const verificationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['environment', 'at', 'recipeCommit', 'verified'],
+  description: 'a verification: environment, at, recipeCommit, verified, skipReason, cluster, checks, evidence',
+  properties: {
+    environment: { ...name, description: 'the environment that was verified' },
+    at: timestamp,
+    recipeCommit: { ...commit, description: 'the releases commit of <env>/recipe.yaml that was verified (40 hex)' },
+    verified: { type: 'boolean', description: 'true when recipe verify passed, false with skipReason for --skip-verify' },
+    skipReason: { type: ['string', 'null'], description: 'why the cluster was not checked; null when verified' },
+    cluster: clusterSchema,
+    checks: {
+      type: 'object',
+      description: 'check name -> URL or status (recipe snapshot --check name=value)',
+      propertyNames: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+      additionalProperties: { type: 'string', minLength: 1, description: 'a URL or a status such as passed' },
+    },
+    evidence: {
+      type: 'array',
+      description: 'evidence files (recipe snapshot --evidence <file>)',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['file', 'sha256'],
+        description: 'an evidence file: { file, sha256 }',
+        properties: { file: { type: 'string', minLength: 1, description: 'the file, relative to the repository root' }, sha256: { ...sha256, description: 'the SHA-256 of its content' } },
+      },
+    },
+  },
+};
+
+/** The JSON Schema of releases/snapshots/<id>.yaml (docs/formats.md). */
+export const snapshotSchema = {
+  $id: 'snapshot.yaml',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'environment', 'createdAt', 'services', 'verifications'],
+  properties: {
+    id: { ...sha256, description: 'the SHA-256 of the services, as written by recipe snapshot' },
+    environment: { ...name, description: 'the environment the combination was first recorded in' },
+    createdAt: timestamp,
+    services: {
+      type: 'object',
+      minProperties: 1,
+      description: 'service -> { commit, version, image }; never changes once written',
+      propertyNames: name,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['commit', 'image'],
+        description: 'a service: commit, version, image',
+        properties: {
+          commit,
+          version: { type: 'string', minLength: 1, description: 'its semantic version, e.g. 1.4.0' },
+          // A registry port is allowed (localhost:5000/x); a tag or digest is not: the tag is the commit.
+          image: { type: 'string', pattern: '^[^\\s@:]+(:[0-9]+/[^\\s@:]+)?$', description: 'the image repository without tag or digest, e.g. ghcr.io/acme/platform/records' },
+        },
+      },
+    },
+    verifications: { type: 'array', minItems: 1, description: 'the verifications of this combination, oldest first', items: verificationSchema },
+  },
+};
 
 /** The canonical text the id hashes: `<service>=<image>:<commit>\n` per service, sorted by name. */
 export function canonicalCombination(services: Record<string, Pick<SnapshotService, 'commit' | 'image'>>): string {
@@ -150,23 +252,17 @@ export function validateSnapshotFile(path: string, text: string): RecipeError[] 
 
 /** Parses and validates; `snapshot` is set when the schema holds (id problems are still reported). */
 export function readSnapshot(path: string, text: string): { snapshot?: Snapshot; problems: RecipeError[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: RecipeError[] = [];
-  const at = (offset: number | undefined) => (offset === undefined ? {} : lineCounter.linePos(offset));
-  for (const error of doc.errors) {
-    const { line, col } = at(error.pos[0]) as { line?: number; col?: number };
-    problems.push(new RecipeError(`invalid YAML: ${error.message.split('\n')[0]}`, { file: path, line, column: col, hint: 'fix the YAML syntax at that position' }));
+  let yaml: YamlFile;
+  try {
+    yaml = parseYamlFile(text, path);
+  } catch (error) {
+    if (error instanceof RecipeError) return { problems: [error] };
+    throw error;
   }
-  if (problems.length > 0) return { problems };
-
-  const report = (fieldPath: (string | number)[], message: string, hint: string) => {
-    const node = nodeAt(doc, fieldPath);
-    const { line, col } = at(node?.range?.[0]) as { line?: number; col?: number };
-    problems.push(new RecipeError(message, { file: path, line, column: col, field: fieldName(fieldPath), hint }));
-  };
-  const data = doc.toJS() as unknown;
-  checkSnapshot(data, report);
+  const problems = schemaProblems(yaml, snapshotSchema);
+  const at = (fieldPath: PathSegment[], message: string, hint: string) => problems.push(problemAt(yaml, fieldPath, message, hint));
+  const data = yaml.doc.toJS() as unknown;
+  if (problems.length === 0) checkRules(data as Snapshot, at);
   const schemaHolds = problems.length === 0;
   // The id checks need a well-formed id and services, not well-formed verifications.
   if (problems.some((p) => p.field === undefined || p.field === 'id' || p.field.startsWith('services'))) return { problems };
@@ -174,11 +270,11 @@ export function readSnapshot(path: string, text: string): { snapshot?: Snapshot;
   const raw = data as Snapshot;
   const expected = snapshotId(raw.services);
   if (raw.id !== expected) {
-    report(['id'], `content does not hash to the id: the services hash to ${expected}`, 'a snapshot never changes once written: restore its services from git history, or record the new combination with "recipe snapshot"');
+    at(['id'], `content does not hash to the id: the services hash to ${expected}`, 'a snapshot never changes once written: restore its services from git history, or record the new combination with "recipe snapshot"');
   }
   const name = basename(path);
   if (name !== snapshotFileName(raw.id)) {
-    report(['id'], `file name "${name}" is not the id's first 12 hex digits`, `rename the file to ${snapshotFileName(raw.id)}`);
+    at(['id'], `file name "${name}" is not the id's first 12 hex digits`, `rename the file to ${snapshotFileName(raw.id)}`);
   }
   return schemaHolds ? { snapshot: normalise(raw), problems } : { problems };
 }
@@ -204,134 +300,25 @@ export function snapshotsOf(snapshots: Snapshot[], environment: string, options:
     .map((entry) => entry.snapshot);
 }
 
-type Report = (fieldPath: (string | number)[], message: string, hint: string) => void;
+type Report = (fieldPath: PathSegment[], message: string, hint: string) => void;
 
-function checkSnapshot(data: unknown, report: Report): void {
-  if (!isRecord(data)) {
-    report([], 'a snapshot file must be a mapping', 'start from the example in tools/recipe/docs/formats.md');
-    return;
-  }
-  const known = ['id', 'environment', 'createdAt', 'services', 'verifications'];
-  for (const key of Object.keys(data)) {
-    if (!known.includes(key)) report([key], `unknown field "${key}"`, `remove it; a snapshot has ${known.join(', ')}`);
-  }
-  if (typeof data.id !== 'string' || !SHA256.test(data.id)) {
-    report(['id'], 'id must be 64 lowercase hex digits (the SHA-256 of the services)', 'restore the id written by "recipe snapshot"');
-  }
-  checkString(data, 'environment', [], report, 'the environment the combination was first recorded in');
-  checkTimestamp(data.createdAt, ['createdAt'], report);
-  if (!isRecord(data.services) || Object.keys(data.services).length === 0) {
-    report(['services'], 'services must be a non-empty mapping of service name to { commit, version, image }', 'restore the services from git history');
-  } else {
-    for (const [name, service] of Object.entries(data.services)) checkService(name, service, report);
-  }
-  if (!Array.isArray(data.verifications) || data.verifications.length === 0) {
-    report(['verifications'], 'verifications must be a non-empty list', 'restore the verifications from git history; "recipe snapshot" appends new ones');
-  } else {
-    data.verifications.forEach((v, index) => checkVerification(v, index, report));
-  }
-}
-
-function checkService(name: string, service: unknown, report: Report): void {
-  const path = ['services', name];
-  if (!SERVICE_NAME.test(name)) report(path, `"${name}" is not a valid service name`, 'use lowercase letters, digits and dashes, as in environments.yaml');
-  if (!isRecord(service)) {
-    report(path, 'a service must be a mapping with commit, version and image', 'write { commit: <40 hex>, version: <semver>, image: <repository> }');
-    return;
-  }
-  for (const key of Object.keys(service)) {
-    if (!['commit', 'version', 'image'].includes(key)) report([...path, key], `unknown field "${key}"`, 'a snapshot service has commit, version and image');
-  }
-  if (typeof service.commit !== 'string' || !COMMIT.test(service.commit)) {
-    report([...path, 'commit'], 'commit must be a full 40-hex lowercase commit SHA', 'use the full commit: git rev-parse <commit>');
-  }
-  if (service.version !== undefined && service.version !== null && typeof service.version !== 'string') {
-    report([...path, 'version'], 'version must be a string', 'quote it, e.g. version: "1.4.0"');
-  }
-  if (typeof service.image !== 'string' || service.image === '' || /[\s@]/.test(service.image) || /:[^/]*$/.test(service.image)) {
-    report([...path, 'image'], 'image must be an image repository without a tag or digest', 'write the repository only (e.g. ghcr.io/acme/platform/records): the tag is the commit');
-  }
-}
-
-function checkVerification(v: unknown, index: number, report: Report): void {
-  const path = ['verifications', index];
-  if (!isRecord(v)) {
-    report(path, 'a verification must be a mapping', 'see the verifications example in tools/recipe/docs/formats.md');
-    return;
-  }
-  const known = ['environment', 'at', 'recipeCommit', 'verified', 'skipReason', 'cluster', 'checks', 'evidence'];
-  for (const key of Object.keys(v)) {
-    if (!known.includes(key)) report([...path, key], `unknown field "${key}"`, `a verification has ${known.join(', ')}`);
-  }
-  checkString(v, 'environment', path, report, 'the environment that was verified');
-  checkTimestamp(v.at, [...path, 'at'], report);
-  if (typeof v.recipeCommit !== 'string' || !COMMIT.test(v.recipeCommit)) {
-    report([...path, 'recipeCommit'], 'recipeCommit must be a full 40-hex commit SHA', 'the releases commit of <env>/recipe.yaml that was verified');
-  }
-  if (typeof v.verified !== 'boolean') {
-    report([...path, 'verified'], 'verified must be true or false', 'true when recipe verify passed, false with skipReason for --skip-verify');
-  } else if (v.verified) {
-    if (v.skipReason !== null && v.skipReason !== undefined) report([...path, 'skipReason'], 'a verified entry has no skipReason', 'set skipReason: null, or verified: false');
-    if (v.cluster === undefined) report([...path, 'cluster'], 'a verified entry records what the cluster showed', 'add cluster, or set verified: false with a skipReason');
-  } else if (typeof v.skipReason !== 'string' || v.skipReason.trim() === '') {
-    report([...path, 'skipReason'], 'an unverified entry must say why verification was skipped', 'give the reason: recipe snapshot --skip-verify "<reason>"');
-  }
-  if (v.cluster !== undefined && v.cluster !== null) checkCluster(v.cluster, [...path, 'cluster'], report);
-  if (v.checks !== undefined && v.checks !== null) {
-    if (!isRecord(v.checks)) {
-      report([...path, 'checks'], 'checks must be a mapping of name to URL or status', 'e.g. checks: { e2e: https://ci.example.com/runs/123 }');
+/** What a schema cannot say: real dates, and what verified and unverified entries must carry. */
+function checkRules(data: Snapshot, report: Report): void {
+  const realTime = (value: string, fieldPath: PathSegment[]) => {
+    if (Number.isNaN(Date.parse(value))) report(fieldPath, `"${value}" is not a real time`, 'e.g. 2026-11-22T10:00:00Z');
+  };
+  realTime(data.createdAt, ['createdAt']);
+  data.verifications.forEach((v, index) => {
+    const at: PathSegment[] = ['verifications', index];
+    realTime(v.at, [...at, 'at']);
+    if (v.verified) {
+      if (v.skipReason !== null && v.skipReason !== undefined) report([...at, 'skipReason'], 'a verified entry has no skipReason', 'set skipReason: null, or verified: false');
+      if (v.cluster === undefined) report([...at, 'cluster'], 'a verified entry records what the cluster showed', 'add cluster, or set verified: false with a skipReason');
     } else {
-      for (const [name, value] of Object.entries(v.checks)) {
-        if (!CHECK_NAME.test(name)) report([...path, 'checks', name], `"${name}" is not a valid check name`, 'use letters, digits, dots, dashes and underscores');
-        if (typeof value !== 'string' || value === '') report([...path, 'checks', name], 'a check must be a URL or a status string', 'e.g. --check e2e=passed');
-      }
+      if (typeof v.skipReason !== 'string' || v.skipReason.trim() === '') report([...at, 'skipReason'], 'an unverified entry must say why verification was skipped', 'give the reason: recipe snapshot --skip-verify "<reason>"');
+      if (v.cluster !== undefined) report([...at, 'cluster'], 'an unverified entry has no cluster evidence', 'remove cluster, or set verified: true');
     }
-  }
-  if (v.evidence !== undefined && v.evidence !== null) {
-    if (!Array.isArray(v.evidence)) {
-      report([...path, 'evidence'], 'evidence must be a list of { file, sha256 }', 'recipe snapshot --evidence <file> records them');
-    } else {
-      v.evidence.forEach((entry, i) => {
-        if (!isRecord(entry) || typeof entry.file !== 'string' || entry.file === '' || typeof entry.sha256 !== 'string' || !SHA256.test(entry.sha256)) {
-          report([...path, 'evidence', i], 'an evidence entry must be { file, sha256 } with a 64-hex SHA-256', 'recipe snapshot --evidence <file> records them');
-        }
-      });
-    }
-  }
-}
-
-function checkCluster(cluster: unknown, path: (string | number)[], report: Report): void {
-  if (!isRecord(cluster) || typeof cluster.context !== 'string' || !isRecord(cluster.services)) {
-    report(path, 'cluster must be { context, services }', 'it is written by recipe snapshot from what recipe verify saw');
-    return;
-  }
-  for (const [name, seen] of Object.entries(cluster.services)) {
-    const at = [...path, 'services', name];
-    if (!isRecord(seen)) {
-      report(at, 'must be { replicas, images, helmRelease }', 'it is written by recipe snapshot from what recipe verify saw');
-      continue;
-    }
-    const replicas = seen.replicas;
-    if (!isRecord(replicas) || typeof replicas.desired !== 'number' || typeof replicas.ready !== 'number') {
-      report([...at, 'replicas'], 'replicas must be { desired: <number>, ready: <number> }', 'it is written by recipe snapshot');
-    }
-    if (!Array.isArray(seen.images) || !seen.images.every((image) => typeof image === 'string')) {
-      report([...at, 'images'], 'images must be a list of image references', 'it is written by recipe snapshot');
-    }
-    if (seen.helmRelease !== null && seen.helmRelease !== undefined && (!isRecord(seen.helmRelease) || typeof seen.helmRelease.ready !== 'boolean')) {
-      report([...at, 'helmRelease'], 'helmRelease must be { ready, revision, generation }', 'it is written by recipe snapshot');
-    }
-  }
-}
-
-function checkString(data: Record<string, unknown>, key: string, path: (string | number)[], report: Report, what: string): void {
-  if (typeof data[key] !== 'string' || data[key] === '') report([...path, key], `${key} must be a non-empty string`, `give ${what}`);
-}
-
-function checkTimestamp(value: unknown, path: (string | number)[], report: Report): void {
-  if (typeof value !== 'string' || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value))) {
-    report(path, 'must be an ISO 8601 UTC timestamp', 'e.g. 2026-11-22T10:00:00Z');
-  }
+  });
 }
 
 function normalise(data: Snapshot): Snapshot {
@@ -378,34 +365,4 @@ function toPlainVerification(v: Verification): Record<string, unknown> {
     checks: v.checks,
     evidence: v.evidence,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The deepest existing node along the path, so a missing field points at its parent. */
-function nodeAt(doc: Document, path: (string | number)[]): YamlNode | undefined {
-  let node: unknown = doc.contents;
-  let found = node as YamlNode | undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === key);
-      if (!pair) break;
-      node = pair.value ?? pair.key;
-      if (pair.value === null && isScalar(pair.key)) node = pair.key;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-    } else {
-      break;
-    }
-    if (node === undefined || node === null) break;
-    found = node as YamlNode;
-  }
-  return found;
-}
-
-function fieldName(path: (string | number)[]): string | undefined {
-  if (path.length === 0) return undefined;
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
 }
