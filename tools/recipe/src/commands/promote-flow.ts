@@ -67,7 +67,8 @@ export async function runFlow(options: FlowOptions): Promise<number> {
     lines.push(`committed ${shortCommit(result.commit)} on the local branch ${result.branch} (not pushed)`);
   } else {
     lines.push(`pushed ${shortCommit(result.commit)} to ${REMOTE} ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`);
-    if (result.pullRequest) {
+    if (!result.pullRequest) lines.push('no repository.forge in releases/environments.yaml: open the pull request by hand');
+    else {
       const name = result.forge === 'gitlab' ? `merge request !${result.pullRequest.number}` : `pull request #${result.pullRequest.number}`;
       lines.push(`${result.pullRequest.action === 'created' ? 'opened' : 'updated'} ${name}: ${result.pullRequest.url}`);
     }

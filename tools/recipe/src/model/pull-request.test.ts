@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGates } from './gates.ts';
 import { planPromotion, planRollback } from './promotion.ts';
-import { BODY_LIMIT, diffSummary, pullRequestTitle, renderPullRequest, type ChangelogEntry, type PullRequestInput } from './pull-request.ts';
+import { BODY_LIMIT, diffSummary, pullRequestTitle, renderPullRequest, TITLE_LIMIT, type ChangelogEntry, type PullRequestInput } from './pull-request.ts';
 import { newSnapshot } from './snapshot.ts';
 
 const OLD = '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b';
@@ -42,6 +42,13 @@ describe('pullRequestTitle', () => {
   it('names the target and the revision of a rollback', () => {
     const rollback = planRollback({ environment: 'prod', current, target: { source: { type: 'revision', revision: 'HEAD~2', commit: '9e8d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6e5' }, services: { records: { commit: NEW } } } });
     expect(pullRequestTitle(rollback)).toBe('rollback(prod): to releases 9e8d7c6: records 1a2b3c4 -> 5d6e7f8, web unchanged');
+  });
+
+  it('stays within the forge title limit with many services and says what it left out', () => {
+    const many = { ...plan, changes: Array.from({ length: 60 }, (_, i) => ({ service: `service-${i}`, current: { commit: OLD }, next: { commit: i < 40 ? NEW : OLD }, changed: i < 40 })) };
+    const title = pullRequestTitle(many);
+    expect(title.length).toBeLessThanOrEqual(TITLE_LIMIT);
+    expect(title).toMatch(/^promote\(prod\): staging snapshot [0-9a-f]{12}: service-0 1a2b3c4 -> 5d6e7f8, .*, \d+ more changed, 20 unchanged$/);
   });
 });
 

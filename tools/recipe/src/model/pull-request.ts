@@ -56,12 +56,29 @@ const TYPE_HEADINGS: [string, string][] = [
   ['chore', 'Chores'],
 ];
 
-/** `promote(prod): staging snapshot 3f9a1c2b7d10: records 1a2b3c4 -> 5d6e7f8, web unchanged` */
+/** GitHub refuses longer pull request titles. */
+export const TITLE_LIMIT = 256;
+
+/**
+ * `promote(prod): staging snapshot 3f9a1c2b7d10: records 1a2b3c4 -> 5d6e7f8, web unchanged`.
+ * With many services the list is cut to fit TITLE_LIMIT and ends with what was left out.
+ */
 export function pullRequestTitle(plan: PromotionPlan): string {
-  const changes = plan.changes.map((c) => (c.changed ? `${c.service} ${shortCommit(c.current?.commit)} -> ${shortCommit(c.next.commit)}` : `${c.service} unchanged`)).join(', ');
   const only = plan.only ? ` (only ${plan.only.join(', ')})` : '';
   const source = plan.kind === 'promote' && plan.source.type === 'snapshot' ? `${plan.source.environment} ${sourceLabel(plan.source)}` : `to ${sourceLabel(plan.source)}`;
-  return `${plan.kind}(${plan.environment}): ${source}${only}: ${changes}`;
+  const prefix = `${plan.kind}(${plan.environment}): ${source}${only}: `;
+  const move = (c: ServiceChange) => `${c.service} ${shortCommit(c.current?.commit)} -> ${shortCommit(c.next.commit)}`;
+  const full = `${prefix}${plan.changes.map((c) => (c.changed ? move(c) : `${c.service} unchanged`)).join(', ')}`;
+  if (full.length <= TITLE_LIMIT) return full;
+  const moved = plan.changes.filter((c) => c.changed).map(move);
+  const still = plan.changes.length - moved.length;
+  for (let shown = moved.length; shown >= 0; shown--) {
+    const rest = moved.length - shown;
+    const tail = [rest > 0 ? `${rest} more changed` : '', still > 0 ? `${still} unchanged` : ''].filter(Boolean).join(', ');
+    const title = `${prefix}${[...moved.slice(0, shown), tail].filter(Boolean).join(', ')}`;
+    if (title.length <= TITLE_LIMIT) return title;
+  }
+  return `${prefix}${moved.length} changed, ${still} unchanged`.slice(0, TITLE_LIMIT);
 }
 
 export function pullRequestLabels(plan: PromotionPlan): string[] {
