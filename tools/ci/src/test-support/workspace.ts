@@ -47,7 +47,14 @@ export function recipeCommands(root = repoRoot): string[] {
   return [...section.matchAll(/^ {2}([a-z][\w-]*)\s/gm)].map(([, name]) => name!);
 }
 
-/** The usage text of one recipe command (`recipe <command> --help`). */
+const usages = new Map<string, string>();
+
+/** The usage text of one recipe command (`recipe <command> --help`), asked once per command. */
 export function recipeUsage(command: string, root = repoRoot): string {
-  return execFileSync(process.execPath, [join(root, 'tools/recipe/bin/recipe.js'), command, '--help'], { cwd: root, encoding: 'utf8' });
+  let usage = usages.get(command);
+  if (usage === undefined) {
+    usage = execFileSync(process.execPath, [join(root, 'tools/recipe/bin/recipe.js'), command, '--help'], { cwd: root, encoding: 'utf8' });
+    usages.set(command, usage);
+  }
+  return usage;
 }
