@@ -89,6 +89,13 @@ describe('the container CLI', () => {
     );
   });
 
+  it('builds without pushing or writing the cache when CONTAINER_OUTPUT=none', () => {
+    const env = { ...process.env, CONTAINER_OUTPUT: 'none' };
+    const out = execFileSync(process.execPath, [new URL('./container.ts', import.meta.url).pathname, 'records', '--project-root', 'services/records', '--dry-run'], { cwd: repo.root, env, encoding: 'utf8' });
+    expect(out).not.toMatch(/--push|--cache-to|--load/);
+    expect(out).toContain('--cache-from type=registry,ref=registry.example.test/acme/platform/records:buildcache');
+  });
+
   it('refuses a project without a Dockerfile', () => {
     const run = () => execFileSync(process.execPath, [new URL('./container.ts', import.meta.url).pathname, 'web', '--project-root', 'apps/web', '--dry-run'], { cwd: repo.root, encoding: 'utf8', stdio: 'pipe' });
     expect(run).toThrow(/apps\/web\/Dockerfile does not exist/);

@@ -92,7 +92,7 @@ labels and a registry layer cache, and pushes it.
 Options:
   --commit <rev>        the commit to describe (default HEAD; the working tree is what is built)
   --repository <image>  image repository (default: services.<project>.image in releases/environments.yaml)
-  --output push|load|none  push (default), load into the local engine, or build only
+  --output push|load|none  push (default, or $CONTAINER_OUTPUT), load into the local engine, or build only
   --platform <list>     target platforms, e.g. linux/amd64,linux/arm64
   --dry-run             print the docker command and exit`;
 
@@ -104,7 +104,8 @@ export function main(argv: string[], cwd = process.cwd(), env = process.env): nu
       'project-root': { type: 'string' },
       commit: { type: 'string', default: 'HEAD' },
       repository: { type: 'string' },
-      output: { type: 'string', default: 'push' },
+      // CONTAINER_OUTPUT lets a pipeline say it once for every project of `nx affected -t container`.
+      output: { type: 'string', default: env.CONTAINER_OUTPUT || 'push' },
       platform: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

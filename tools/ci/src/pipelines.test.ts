@@ -82,6 +82,11 @@ describe('.gitlab-ci.yml', () => {
     expect(Object.entries(jobs).filter(([, job]) => !stages.includes(job.stage as string) || !Array.isArray(job.script)).map(([id]) => id)).toEqual([]);
   });
 
+  it('extends only templates it defines', () => {
+    const missing = Object.values(jobs).flatMap((job) => [job.extends ?? []].flat()).filter((name) => typeof name !== 'string' || !(name in pipeline));
+    expect(missing).toEqual([]);
+  });
+
   it('runs the same Nx targets and recipe commands as the GitHub workflows', () => {
     const github = scriptReferences(workflows.flatMap((name) => workflowScripts(parse(readFileSync(join(workflowDir, name), 'utf8')))));
     const gitlab = scriptReferences(gitlabScripts(pipeline));
