@@ -7,7 +7,7 @@ import { shortCommit } from '../model/format.ts';
 import { normaliseManifests } from '../model/manifests.ts';
 import type { Recipe } from '../model/recipe.ts';
 import { helmValues } from '../model/render.ts';
-import { existingCommits, extractAt, isAncestor, logBetween } from '../io/git.ts';
+import { existingCommits, extractAt, loadCommitGraph } from '../io/git.ts';
 import { findHelm, helmTemplate } from '../io/helm.ts';
 import { findRoot, loadReleases, readValues, type Releases } from '../io/releases.ts';
 import type { Command } from './command.ts';
@@ -21,27 +21,41 @@ export interface ServiceDiff extends ServiceDelta {
   compareUrl?: string;
 }
 
+/** Per service delta: the commits between (over its project and chart paths) and the grouped changelog. */
+export async function changelogs(root: string, environments: Environments, deltas: readonly ServiceDelta[]): Promise<ServiceDiff[]> {
+  const commits = deltas.flatMap((delta) => [delta.from, delta.to]).filter((commit): commit is string => commit !== undefined);
+  const present = await existingCommits(root, commits);
+  const graph = await loadCommitGraph(root, [...present]);
+  graph.indexPaths(deltas.flatMap((delta) => {
+    const service = environments.services[delta.service];
+    return service ? [service.project, service.chart] : [];
+  }));
+  const web = environments.repository.webUrl?.replace(/\/+$/, '');
+  return deltas.map((delta): ServiceDiff => {
+    const service = environments.services[delta.service];
+    const paths = service ? [service.project, service.chart] : [];
+    const base = { ...delta, commits: [] as ConventionalCommit[], changelog: [] as ChangelogSection[] };
+    if (!delta.from || !delta.to) return { ...base, direction: delta.from ? 'removed' : 'added' };
+    if (!present.has(delta.from) || !present.has(delta.to)) return { ...base, direction: 'unknown' };
+    let direction: ServiceDiff['direction'];
+    let range: [string, string];
+    if (graph.isAncestor(delta.from, delta.to)) [direction, range] = ['forward', [delta.from, delta.to]];
+    else if (graph.isAncestor(delta.to, delta.from)) [direction, range] = ['backward', [delta.to, delta.from]];
+    else [direction, range] = ['diverged', [delta.from, delta.to]];
+    const between = graph.between(range[0], range[1], paths).map(parseConventional);
+    return { ...base, direction, commits: between, changelog: groupChangelog(between), compareUrl: web ? `${web}/compare/${range[0]}...${range[1]}` : undefined };
+  });
+}
+
 /** The commits and grouped changelog of one service between two commits. */
 export async function changelogBetween(root: string, environments: Environments, delta: ServiceDelta): Promise<ServiceDiff> {
-  const service = environments.services[delta.service];
-  const paths = service ? [service.project, service.chart] : [];
-  const base = { ...delta, commits: [] as ConventionalCommit[], changelog: [] as ChangelogSection[] };
-  if (!delta.from || !delta.to) return { ...base, direction: delta.from ? 'removed' : 'added' };
-  const present = await existingCommits(root, [delta.from, delta.to]);
-  if (!present.has(delta.from) || !present.has(delta.to)) return { ...base, direction: 'unknown' };
-  const web = environments.repository.webUrl?.replace(/\/+$/, '');
-  let direction: ServiceDiff['direction'];
-  let range: [string, string];
-  if (await isAncestor(root, delta.from, delta.to)) [direction, range] = ['forward', [delta.from, delta.to]];
-  else if (await isAncestor(root, delta.to, delta.from)) [direction, range] = ['backward', [delta.to, delta.from]];
-  else [direction, range] = ['diverged', [delta.from, delta.to]];
-  const commits = (await logBetween(root, range[0], range[1], paths)).map(parseConventional);
-  return { ...base, direction, commits, changelog: groupChangelog(commits), compareUrl: web ? `${web}/compare/${range[0]}...${range[1]}` : undefined };
+  const [diff] = await changelogs(root, environments, [delta]);
+  return diff!;
 }
 
 /** Per service that differs between two recipes: the commits between and their changelog. */
 export async function diffRecipes(root: string, environments: Environments, from: Recipe, to: Recipe): Promise<ServiceDiff[]> {
-  return Promise.all(serviceDeltas(from.services, to.services).map((delta) => changelogBetween(root, environments, delta)));
+  return changelogs(root, environments, serviceDeltas(from.services, to.services));
 }
 
 /** The diffs as text; `markdown` for a pull request body. */
@@ -128,7 +142,7 @@ Options:
   options: { manifests: { type: 'boolean', default: false } },
   async run(ctx) {
     const [fromName, toName, ...extra] = ctx.positionals;
-    const releases = await loadReleases(findRoot(ctx.cwd, ctx.env));
+    const releases = await loadReleases(findRoot(ctx.cwd, ctx.env), [fromName, toName].filter((name): name is string => name !== undefined));
     if (fromName === undefined || toName === undefined || extra.length) {
       const { RecipeError } = await import('../model/errors.ts');
       throw new RecipeError('recipe diff takes exactly two environments', { hint: `e.g. recipe diff ${releases.environments.environments.map((env) => env.name).slice(0, 2).join(' ')}` });

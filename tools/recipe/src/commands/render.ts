@@ -3,7 +3,7 @@ import { RecipeError } from '../model/errors.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { compareRendered, renderEnvironment, renderedServices, serviceObjects, type RenderDifference, type RenderInput } from '../model/render.ts';
 import type { Recipe } from '../model/recipe.ts';
-import { findRoot, fluxDir, loadReleases, readFolder, readValues, writeFilesAtomically, type Releases } from '../io/releases.ts';
+import { findRoot, fluxDir, loadReleases, readEnvironmentValues, readFolder, writeFilesAtomically, type Releases } from '../io/releases.ts';
 import type { Command } from './command.ts';
 
 export interface EnvironmentRender {
@@ -19,26 +19,28 @@ export async function renderInput(releases: Releases, envName: string, recipe?: 
   const current = recipe ?? releases.recipes.get(envName)?.recipe;
   if (!current) throw new RecipeError(`environment "${envName}" has no valid recipe`, { file: `releases/${envName}/recipe.yaml`, hint: 'run "recipe lint"' });
   const names = Object.keys(current.services).filter((name) => releases.environments.services[name]);
-  const values = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readValues(releases.root, envName, name)] as const)));
-  return { environments: releases.environments, env, recipe: current, values };
+  return { environments: releases.environments, env, recipe: current, values: await readEnvironmentValues(releases.root, envName, names) };
 }
 
 /**
- * What `recipe render` would change in an environment's flux/ folder: renders, validates every
- * object against the Flux schemas, and compares with the files on disk.
+ * What `recipe render` would change in an environment's flux/ folder: renders, compares with the
+ * files on disk, and validates every object it would write against the Flux schemas (files
+ * that stay byte for byte the same were validated when they were written).
  */
 export async function planEnvironmentRender(releases: Releases, envName: string, recipe?: Recipe): Promise<EnvironmentRender> {
   const input = await renderInput(releases, envName, recipe);
-  const problems = await fluxSchemaProblems(renderedServices(input).flatMap((name) => serviceObjects(input, name)));
+  const dir = fluxDir(envName);
+  const expected = renderEnvironment(input);
+  const differences = compareRendered(expected, await readFolder(releases.root, dir));
+  const written = new Set(differences.filter((d) => d.change !== 'removed').map((d) => d.file));
+  const objects = renderedServices(input).filter((name) => written.has(`${name}.yaml`)).flatMap((name) => serviceObjects(input, name));
+  const problems = await fluxSchemaProblems(objects);
   if (problems.length) {
     throw new RecipeError(`rendered objects for ${envName} do not validate against the Flux schemas: ${problems.join('; ')}`, {
       file: `releases/${envName}/values`,
       hint: 'fix the values file or environments.yaml entry named above',
     });
   }
-  const dir = fluxDir(envName);
-  const expected = renderEnvironment(input);
-  const differences = compareRendered(expected, await readFolder(releases.root, dir));
   const changes = new Map<string, string | null>();
   for (const { file, change } of differences) changes.set(`${dir}/${file}`, change === 'removed' ? null : expected.get(file)!);
   return { env: envName, changes, differences };

@@ -49,7 +49,7 @@ export interface SetResult {
  * written atomically. Refuses while the environment is on hold. Returns what changed.
  */
 export async function setServices(root: string, envName: string, changes: readonly ServiceChange[], releases?: Releases): Promise<SetResult> {
-  const current = releases ?? (await loadReleases(root));
+  const current = releases ?? (await loadReleases(root, [envName]));
   const file = recipePath(envName);
   const yaml = parseYamlFile(await readFile(path.join(root, file), 'utf8'), file);
   const before = validateRecipe(yaml, envName, current.environments);
@@ -99,7 +99,7 @@ Options:
   async run(ctx) {
     const [envName, ...args] = ctx.positionals;
     const root = findRoot(ctx.cwd, ctx.env);
-    const releases = await loadReleases(root);
+    const releases = await loadReleases(root, envName === undefined ? [] : [envName]);
     const env = findEnvironment(releases.environments, envName);
     const changes = parseAssignments(args, releases.environments);
     if (!env.auto && !ctx.values.force) {
@@ -121,7 +121,7 @@ Options:
     } else {
       const paths = [recipePath(env.name), fluxDir(env.name)];
       const apply = async (): Promise<string> => {
-        result = await setServices(root, env.name, changes, await loadReleases(root));
+        result = await setServices(root, env.name, changes, await loadReleases(root, [env.name]));
         if (result.changes.length === 0) return headCommit(root);
         try {
           return await commitPaths(root, paths, commitMessage(env.name, result.changes));

@@ -1,6 +1,7 @@
 // git through the `git` command: commit lookups, path history, committing and pushing with retry.
 import { execFile, type ExecFileException } from 'node:child_process';
 import path from 'node:path';
+import { CommitGraph, type GraphCommit } from '../model/commit-graph.ts';
 import { RecipeError } from '../model/errors.ts';
 
 export interface GitResult {
@@ -226,4 +227,22 @@ export async function extractAt(cwd: string, commit: string, paths: readonly str
   await new Promise<void>((resolve, reject) => {
     execFile('tar', ['-xf', archive, '-C', dest], (error, _stdout, stderr) => (error ? reject(new RecipeError(`could not unpack ${paths.join(' ')} at ${commit}: ${stderr || error.message}`)) : resolve()));
   });
+}
+
+/**
+ * The history reachable from `tips` down to their common ancestor, with the files each commit
+ * changed: one `git log` however many services are compared.
+ */
+export async function loadCommitGraph(cwd: string, tips: readonly string[]): Promise<CommitGraph> {
+  const unique = [...new Set(tips)];
+  if (unique.length === 0) return new CommitGraph([]);
+  const base = unique.length > 1 ? (await runGit(cwd, ['merge-base', '--octopus', ...unique])).stdout.trim() : '';
+  const exclude = base ? [`^${base}`] : [];
+  const out = await git(cwd, ['log', `--format=${RECORD}%H${FIELD}%P${FIELD}%ct${FIELD}%an${FIELD}%ae${FIELD}%s${FIELD}%b${FIELD}`, '--name-only', '--no-renames', '--stdin'], `${[...unique, ...exclude].join('\n')}\n`);
+  const commits: GraphCommit[] = [];
+  for (const record of out.split(RECORD).slice(1)) {
+    const [commit = '', parents = '', time = '0', author = '', email = '', subject = '', body = '', files = ''] = record.split(FIELD);
+    commits.push({ commit, parents: parents.split(' ').filter(Boolean), time: Number(time), author, email, subject, body: body.trim(), files: files.split('\n').filter(Boolean) });
+  }
+  return new CommitGraph(commits);
 }

@@ -1,6 +1,6 @@
 // The releases/ folder on disk: find it, read and validate its files, write changes atomically.
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { validateEnvironments, type Environments } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
@@ -66,7 +66,7 @@ export async function readYamlFile(root: string, file: string): Promise<YamlFile
  * stopping at the first (lint lists them all). `releases` is undefined when environments.yaml
  * itself is unusable.
  */
-export async function loadReleasesWithProblems(root: string): Promise<{ releases?: Releases; problems: RecipeError[] }> {
+export async function loadReleasesWithProblems(root: string, only?: readonly string[]): Promise<{ releases?: Releases; problems: RecipeError[] }> {
   const problems: RecipeError[] = [];
   const file = `${RELEASES}/environments.yaml`;
   let environmentsFile: YamlFile | undefined;
@@ -80,8 +80,9 @@ export async function loadReleasesWithProblems(root: string): Promise<{ releases
   const { value: environments, problems: envProblems } = validateEnvironments(environmentsFile);
   if (!environments) return { problems: envProblems };
   const recipes = new Map<string, RecipeFile>();
+  const wanted = only ? environments.environments.filter(({ name }) => only.includes(name)) : environments.environments;
   await Promise.all(
-    environments.environments.map(async ({ name }) => {
+    wanted.map(async ({ name }) => {
       try {
         const yaml = await readYamlFile(root, recipePath(name));
         if (!yaml) {
@@ -102,9 +103,12 @@ export async function loadReleasesWithProblems(root: string): Promise<{ releases
   return { releases: { root, environments, environmentsFile, recipes: ordered }, problems };
 }
 
-/** Like loadReleasesWithProblems, but any problem is an error (listing how many more there are). */
-export async function loadReleases(root: string): Promise<Releases> {
-  const { releases, problems } = await loadReleasesWithProblems(root);
+/**
+ * Like loadReleasesWithProblems, but any problem is an error (listing how many more there are).
+ * With `only`, reads just those environments' recipes (unknown names are left for the caller).
+ */
+export async function loadReleases(root: string, only?: readonly string[]): Promise<Releases> {
+  const { releases, problems } = await loadReleasesWithProblems(root, only);
   const first = problems[0];
   if (first || !releases) {
     if (problems.length > 1) {
@@ -122,12 +126,9 @@ export async function loadReleases(root: string): Promise<Releases> {
   return releases;
 }
 
-/** The environment's Helm values for a service: its values file, or {} when there is none. */
-export async function readValues(root: string, env: string, service: string): Promise<Record<string, unknown>> {
-  const file = valuesPath(env, service);
-  const yaml = await readYamlFile(root, file);
-  if (!yaml) return {};
-  const value = yaml.doc.toJS() as unknown;
+/** Helm values text as a mapping; an empty file is {}. */
+function valuesFromText(text: string, file: string): Record<string, unknown> {
+  const value = parseYamlFile(text, file).data;
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new RecipeError('Helm values must be a mapping', { file, line: 1, column: 1, hint: 'write key: value pairs at the top level' });
@@ -135,23 +136,44 @@ export async function readValues(root: string, env: string, service: string): Pr
   return value as Record<string, unknown>;
 }
 
-/** The files currently in a folder (name -> content), {} when it does not exist. */
+/** The environment's Helm values for a service: its values file, or {} when there is none. */
+export async function readValues(root: string, env: string, service: string): Promise<Record<string, unknown>> {
+  const file = valuesPath(env, service);
+  const text = await readText(root, file);
+  return text === undefined ? {} : valuesFromText(text, file);
+}
+
+/** The values of several services of one environment ({} for those without a file), read in one pass. */
+export async function readEnvironmentValues(root: string, env: string, services: readonly string[]): Promise<Record<string, Record<string, unknown>>> {
+  const dir = `${RELEASES}/${env}/values`;
+  let present: Set<string>;
+  try {
+    present = new Set(readdirSync(path.join(root, dir)));
+  } catch {
+    present = new Set();
+  }
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const service of services) {
+    const name = `${service}.yaml`;
+    values[service] = present.has(name) ? valuesFromText(readFileSync(path.join(root, dir, name), 'utf8'), `${dir}/${name}`) : {};
+  }
+  return values;
+}
+
+/** The files currently in a folder (name -> content), empty when it does not exist. Sorted by name. */
 export async function readFolder(root: string, dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  let names: string[];
+  let entries;
   try {
-    names = await readdir(path.join(root, dir));
+    entries = readdirSync(path.join(root, dir), { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return files;
     throw error;
   }
-  await Promise.all(
-    names.sort().map(async (name) => {
-      const text = await readText(root, `${dir}/${name}`);
-      if (text !== undefined) files.set(name, text);
-    }),
-  );
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.isFile()) files.set(entry.name, readFileSync(path.join(root, dir, entry.name), 'utf8'));
+  }
+  return files;
 }
 
 /**

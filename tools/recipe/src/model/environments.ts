@@ -51,7 +51,7 @@ interface RawEnvironment {
 export function validateEnvironments(yaml: YamlFile): { value?: Environments; problems: RecipeError[] } {
   const problems = schemaProblems(yaml, environmentsSchema);
   if (problems.length) return { problems };
-  const raw = yaml.doc.toJS() as { repository: Repository; environments: RawEnvironment[]; services: Record<string, Service> | null };
+  const raw = yaml.data as { repository: Repository; environments: RawEnvironment[]; services: Record<string, Service> | null };
   const seen = new Map<string, number>();
   raw.environments.forEach((env, index) => {
     if (seen.has(env.name)) {

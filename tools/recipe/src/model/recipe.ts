@@ -28,7 +28,7 @@ export interface Recipe {
 /** Validates a recipe against the schema and environments.yaml; returns the value or every problem. */
 export function validateRecipe(yaml: YamlFile, env: string, environments: Environments | undefined): { value?: Recipe; problems: RecipeError[] } {
   const problems = schemaProblems(yaml, recipeSchema);
-  const raw = yaml.doc.toJS() as Partial<Recipe> | null;
+  const raw = yaml.data as Partial<Recipe> | null;
   const services = raw && typeof raw.services === 'object' && raw.services !== null ? raw.services : {};
   if (environments) {
     for (const service of Object.keys(services)) {

@@ -174,7 +174,7 @@ function describe(error: ErrorObject): { path: PathSegment[]; message: string; h
 /** Every schema violation of the file's content, each located in the file; empty when valid. */
 export function schemaProblems(yaml: YamlFile, schema: object): RecipeError[] {
   const validate = validator(schema);
-  if (validate(yaml.doc.toJS())) return [];
+  if (validate(yaml.data)) return [];
   const problems: RecipeError[] = [];
   for (const error of validate.errors ?? []) {
     // propertyNames reports the name and again through its inner keyword; keep the outer one.
