@@ -101,10 +101,18 @@ describe('promotion from dev to prod', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^promote\(staging\): dev snapshot [0-9a-f]{12}: records [0-9a-f]{7} -> [0-9a-f]{7}, web [0-9a-f]{7} -> [0-9a-f]{7}/);
     expect(stdout).toContain('```diff');
-    expect(stdout).toContain(`+    commit: ${newRecords}`);
+    expect(stdout).toContain(`+  image: ghcr.io/acme/platform/records:${newRecords}`);
+    expect(stdout).toMatch(/2 files changed, \+2 -2:\n\n- `staging\/records` \+1 -1/);
     expect(treeDigest(repo.root)).toEqual(before);
     expect(remoteHas('refs/heads/recipe/promote-staging')).toBe(false);
     expect(forge.pulls).toHaveLength(0);
+  });
+
+  test('without helm the diff of the releases files stands in for the rendered manifests, and says so', async () => {
+    const { code, stdout } = await recipe(['promote', 'staging', '--dry-run'], { HELM: path.join(dir, 'no-helm-here') });
+    expect(code).toBe(0);
+    expect(stdout).toContain('# helm template could not run (');
+    expect(stdout).toContain(`+    commit: ${newRecords}`);
   });
 
   test('promote staging --no-push commits on the local branch only', async () => {

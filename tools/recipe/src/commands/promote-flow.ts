@@ -2,13 +2,14 @@
 // the remote's base branch (the checkout is never touched), commit it on recipe/<kind>-<env>,
 // push it with a lease, open or update the pull request, and start over on a fresh base when
 // another run got there first (bounded, never merging).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { commitPaths, git, isAncestor, logBetween, runGit } from '../io/git.ts';
+import { commitPaths, git, runGit } from '../io/git.ts';
+import { findHelm } from '../io/helm.ts';
 import { forgeToken, openForge, type PullRequestResult } from '../io/forge.ts';
 import { findRoot, fluxDir, loadReleases, recipePath, writeFilesAtomically, type Releases } from '../io/releases.ts';
-import { parseConventional } from '../model/changelog.ts';
+import { serviceDeltas } from '../model/changelog.ts';
 import { RecipeError } from '../model/errors.ts';
 import type { GateEvaluation } from '../model/gates.ts';
 import { promotionBranch, shortCommit, type PromotionPlan } from '../model/promotion.ts';
@@ -17,6 +18,7 @@ import { renderPullRequest, type ChangelogEntry, type PullRequestContent, type S
 import { validateRecipe, type Hold } from '../model/recipe.ts';
 import { parseYamlFile } from '../model/yaml-file.ts';
 import type { CommandContext } from './command.ts';
+import { changelogs, manifestDiffs } from './diff.ts';
 import { planEnvironmentRender } from './render.ts';
 
 export const REMOTE = 'origin';
@@ -118,7 +120,7 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
         repository: { webUrl: repository.webUrl, forge: repository.forge?.type ?? 'github' },
         ...(await serviceHistory(worktree, releasesAtBase, planned.plan)),
         ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
-        manifestDiff: diff,
+        manifestDiff: await renderedDiff(worktree, releasesAtBase, planned.plan, ctx.env, diff),
       });
       if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt };
 
@@ -191,30 +193,37 @@ async function applyPlan(dir: string, releases: Releases, planned: Exclude<Plann
   await writeFilesAtomically(dir, new Map([[file, text], ...render.changes]));
 }
 
-/** Per changed service: how many commits lie between, which way, and their Conventional Commits. */
+/** Per changed service: how many commits lie between (over its project and chart), which way, and their Conventional Commits. */
 async function serviceHistory(dir: string, releases: Releases, plan: PromotionPlan): Promise<{ history: Record<string, ServiceHistory>; changelog: ChangelogEntry[] }> {
+  const current = Object.fromEntries(plan.changes.flatMap((c) => (c.current ? [[c.service, c.current] as const] : [])));
+  const next = Object.fromEntries(plan.changes.map((c) => [c.service, c.next] as const));
   const history: Record<string, ServiceHistory> = {};
   const changelog: ChangelogEntry[] = [];
-  for (const change of plan.changes) {
-    if (!change.changed || !change.current) continue;
-    const project = releases.environments.services[change.service]?.project;
-    const paths = project ? [project] : [];
-    const from = change.current.commit;
-    const to = change.next.commit;
-    try {
-      const forward = await isAncestor(dir, from, to);
-      const backward = !forward && (await isAncestor(dir, to, from));
-      const commits = forward || !backward ? await logBetween(dir, from, to, paths) : await logBetween(dir, to, from, paths);
-      history[change.service] = { commits: commits.length, direction: forward ? 'forward' : backward ? 'backward' : 'unrelated' };
-      for (const info of commits) {
-        const parsed = parseConventional({ commit: info.commit, subject: info.subject, body: info.body, author: info.author, time: info.time });
-        changelog.push({ service: change.service, sha: info.commit, ...(parsed.type === 'other' ? {} : { type: parsed.type }), ...(parsed.scope ? { scope: parsed.scope } : {}), description: parsed.description, breaking: parsed.breaking });
-      }
-    } catch {
-      // A commit this clone does not have: the table shows no count rather than a wrong one.
+  for (const diff of await changelogs(dir, releases.environments, serviceDeltas(current, next))) {
+    if (diff.direction === 'added' || diff.direction === 'removed' || diff.direction === 'unknown') continue;
+    history[diff.service] = { commits: diff.commits.length, direction: diff.direction === 'diverged' ? 'unrelated' : diff.direction };
+    for (const commit of diff.commits) {
+      changelog.push({ service: diff.service, sha: commit.commit, ...(commit.type === 'other' ? {} : { type: commit.type }), ...(commit.scope ? { scope: commit.scope } : {}), description: commit.description, breaking: commit.breaking });
     }
   }
   return { history, changelog };
+}
+
+/**
+ * The rendered Kubernetes manifests before and after (helm template of each chart at its commit,
+ * Secret data masked); the diff of the releases files when helm cannot run here.
+ */
+async function renderedDiff(dir: string, releases: Releases, plan: PromotionPlan, env: NodeJS.ProcessEnv, releasesDiff: string): Promise<string> {
+  const before = releases.recipes.get(plan.environment)!.recipe;
+  const file = recipePath(plan.environment);
+  const after = validateRecipe(parseYamlFile(await readFile(path.join(dir, file), 'utf8'), file), plan.environment, releases.environments).value!;
+  try {
+    const diffs = await manifestDiffs(releases, { env: plan.environment, recipe: before }, { env: plan.environment, recipe: after }, findHelm(dir, env));
+    return diffs.map((d) => d.patch).join('\n');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `# helm template could not run (${reason}): the diff of the releases files instead\n${releasesDiff}`;
+  }
 }
 
 function commitMessage(content: PullRequestContent, plan: PromotionPlan): string {

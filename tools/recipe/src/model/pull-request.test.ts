@@ -31,7 +31,7 @@ const changelog: ChangelogEntry[] = [
   { service: 'records', sha: 'c'.repeat(40), type: 'feat', scope: 'api', description: 'drop the v1 routes', breaking: true },
   { service: 'records', sha: 'd'.repeat(40), description: 'Merge something old', breaking: false },
 ];
-const diff = ['diff --git a/releases/prod/flux/records.yaml b/releases/prod/flux/records.yaml', '--- a/releases/prod/flux/records.yaml', '+++ b/releases/prod/flux/records.yaml', '@@ -1,3 +1,3 @@', `-    commit: ${OLD}`, `+    commit: ${NEW}`, '     tag: x'].join('\n');
+const diff = ['diff --git a/releases/prod/flux/records.yaml b/releases/prod/flux/records.yaml', '--- a/releases/prod/flux/records.yaml', '+++ b/releases/prod/flux/records.yaml', '@@ -1,2 +1,2 @@', `-    commit: ${OLD}`, `+    commit: ${NEW}`, '     tag: x'].join('\n');
 const input: PullRequestInput = { plan, repository: { webUrl: 'https://github.com/acme/platform', forge: 'github' }, history: { records: { commits: 4, direction: 'forward' } }, changelog, evaluation, manifestDiff: diff };
 
 describe('pullRequestTitle', () => {
@@ -107,8 +107,13 @@ describe('renderPullRequest', () => {
 });
 
 describe('diffSummary', () => {
+  it('reads the hunks of a diff without git headers and counts a removed document separator as content', () => {
+    const patch = ['===================================================================', '--- prod/records\tabc', '+++ prod/records\tdef', '@@ -1,3 +1,2 @@', '----', ' kind: ConfigMap', '-  a: 1', '+  a: 2'].join('\n');
+    expect(diffSummary(patch)).toBe('1 file changed, +1 -2:\n\n- `prod/records` +1 -2');
+  });
+
   it('counts added and removed lines per file', () => {
-    const two = `${diff}\ndiff --git a/releases/prod/recipe.yaml b/releases/prod/recipe.yaml\n--- a/x\n+++ b/x\n+a\n+b\n-c`;
+    const two = `${diff}\ndiff --git a/releases/prod/recipe.yaml b/releases/prod/recipe.yaml\n--- a/releases/prod/recipe.yaml\n+++ b/releases/prod/recipe.yaml\n@@ -1 +1,2 @@\n+a\n+b\n-c`;
     expect(diffSummary(two)).toBe('2 files changed, +3 -2:\n\n- `releases/prod/flux/records.yaml` +1 -1\n- `releases/prod/recipe.yaml` +2 -1');
   });
 });

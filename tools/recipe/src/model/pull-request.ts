@@ -202,19 +202,38 @@ function evidenceSection({ plan, evaluation }: PullRequestInput): string {
   return out.join('\n');
 }
 
-/** `3 files changed, +12 -8` and one line per file. */
+/** `3 files changed, +12 -8` and one line per file, from a unified diff (git's or `diff`'s). */
 export function diffSummary(diff: string): string {
   const files: { name: string; added: number; removed: number }[] = [];
-  for (const line of diff.split('\n')) {
-    const header = /^diff --git a\/(.+?) b\/(.+)$/.exec(line);
-    if (header) {
-      files.push({ name: header[2]!, added: 0, removed: 0 });
-      continue;
+  const lines = diff.split('\n');
+  let oldName = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('--- ')) oldName = line.slice(4).split('\t')[0]!.replace(/^a\//, '');
+    else if (line.startsWith('+++ ')) {
+      const name = line.slice(4).split('\t')[0]!;
+      files.push({ name: name === '/dev/null' ? oldName : name.replace(/^b\//, ''), added: 0, removed: 0 });
+    } else {
+      const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+      const file = files.at(-1);
+      if (!hunk || !file) continue;
+      // Read exactly the hunk's lines, so content that looks like a header is counted as content.
+      let [oldLeft, newLeft] = [Number(hunk[1] ?? 1), Number(hunk[2] ?? 1)];
+      while ((oldLeft > 0 || newLeft > 0) && i + 1 < lines.length) {
+        const body = lines[++i]!;
+        if (body.startsWith('\\')) continue;
+        if (body.startsWith('+')) {
+          file.added += 1;
+          newLeft -= 1;
+        } else if (body.startsWith('-')) {
+          file.removed += 1;
+          oldLeft -= 1;
+        } else {
+          oldLeft -= 1;
+          newLeft -= 1;
+        }
+      }
     }
-    const file = files.at(-1);
-    if (!file || line.startsWith('+++') || line.startsWith('---')) continue;
-    if (line.startsWith('+')) file.added += 1;
-    else if (line.startsWith('-')) file.removed += 1;
   }
   if (files.length === 0) return 'No rendered manifest changes.';
   const added = files.reduce((n, f) => n + f.added, 0);
