@@ -11,7 +11,7 @@ const samples: Record<string, unknown>[] = [
   { special: ['a: b', 'a #b', '#x', '- x', '? x', '*x', '&x', '!x', '|x', '>x', '%x', '@x', '`x', '"x', "'x", '{x', '[x', ',x', '', ' ', 'trailing ', 'ünïcode', 'a"b', 'back\\slash'] },
   { nums: [0, -1, 1.5, 1e21, Number.MAX_SAFE_INTEGER], bools: [true, false], nothing: null, empty: {}, none: [] },
   { nested: [[1, 2], [], [{ a: 1, b: [{ c: { d: 'e' } }] }], { x: [] }], deep: { a: { b: { c: ['x', { y: 'z' }] } } } },
-  { dots: ['./charts/x', '.', '..', '.5', '/abs/path', '.hidden'], 'key with space': 1, '1': 'numeric key', 'true': 'reserved key', 'a:b': 'colon key' },
+  { base64: ['AgAJ+rj/GP==', '=x', '=', '+x', 'a:b', 'a:', '1:20', 'x@y', '50%', '~x', '<<'], dots: ['./charts/x', '.', '..', '.5', '/abs/path', '.hidden'], 'key with space': 1, '1': 'numeric key', 'true': 'reserved key', 'a:b': 'colon key' },
 ];
 
 describe('emitYaml', () => {
@@ -27,7 +27,7 @@ describe('emitYaml', () => {
   });
 
   test('strings that would read as numbers, booleans or null are quoted', () => {
-    expect(['123', '1e5', 'true', 'null', '0x1f', '0b101', 'abc'].map(scalar)).toEqual(['"123"', '"1e5"', '"true"', '"null"', '"0x1f"', '"0b101"', 'abc']);
+    expect(['123', '1e5', 'true', 'null', '0x1f', '0b101', 'abc', 'AgA+b/c='].map(scalar)).toEqual(['"123"', '"1e5"', '"true"', '"null"', '"0x1f"', '"0b101"', 'abc', 'AgA+b/c=']);
   });
 
   test('commit SHAs that merely start like a number stay plain, as the yaml library writes them', () => {

@@ -4,17 +4,17 @@
 // anything but themselves are double-quoted (JSON escapes are valid YAML); tests parse the
 // output back with the yaml library to prove it round-trips.
 
-const reserved = /^(?:true|false|null|yes|no|on|off|y|n|~|\.inf|\.nan|-\.inf)$/i;
+const reserved = /^(?:true|false|null|yes|no|on|off|y|n|~|=|\.inf|\.nan|-\.inf|<<)$/i;
 const numberLike = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F_]+$|^0o[0-7_]+$|^0b[01_]+$/;
-const plainWord = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/;
-const plainWithColon = /^[A-Za-z][A-Za-z0-9_.+-]*:\/\/[A-Za-z0-9_.\/:@%?&=+~-]*$/;
+// Block-context plain scalars: no leading indicator, no space (so no ": " or " #"), no trailing colon.
+const plain = /^[A-Za-z0-9_./=+][A-Za-z0-9_./=+@%~:-]*$/;
 
 export function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : value > 0 ? '.inf' : value < 0 ? '-.inf' : '.nan';
   const text = String(value);
-  if ((plainWord.test(text) || plainWithColon.test(text)) && !reserved.test(text) && !numberLike.test(text)) return text;
+  if (plain.test(text) && !text.endsWith(':') && !/^[0-9].*:/.test(text) && !reserved.test(text) && !numberLike.test(text)) return text;
   return JSON.stringify(text);
 }
 
