@@ -45,6 +45,8 @@ beforeAll(() => {
     'tools/unrelated/package.json': JSON.stringify({ name: '@platform/unrelated', private: true, nx: { name: 'unrelated' } }, null, 2),
     'tools/unrelated/src/index.ts': 'export const unrelated = 1;\n',
     'releases/dev/recipe.yaml': '---\nenvironment: dev\nservices: {}\n',
+    'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    image: ghcr.io/acme/platform/records\n  web:\n    project: apps/web\n    chart: charts/web\n    image: ghcr.io/acme/platform/web\n',
+    'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.0\n',
   });
 });
 
@@ -69,6 +71,12 @@ describe('nx affected on the fixture workspace', () => {
     repo.git(['checkout', '--quiet', '-B', 'web-change', base]);
     const head = repo.commit('feat(web): a new page', { 'apps/web/src/page.ts': 'export const page = 2;\n' });
     expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['web']);
+  });
+
+  it('rebuilds the records image when only its chart changed, since image and chart share the commit', () => {
+    repo.git(['checkout', '--quiet', '-B', 'chart-change', base]);
+    const head = repo.commit('fix(charts): records probes', { 'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.1\n' });
+    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records']);
   });
 
   it('selects no image build for a change under releases/', () => {

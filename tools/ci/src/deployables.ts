@@ -1,11 +1,14 @@
 // The deployables CI builds for a commit: the affected Nx projects that have a `container` target,
-// each as `<service>=<full sha>[@<version>]`, the argument `recipe set` takes. The same list that
-// `nx affected -t container` builds, so dev only ever moves to images that exist.
+// and those whose chart (releases/environments.yaml `services.<name>.chart`) changed, because a
+// service version is one commit for image and chart alike. Printed as the project list the
+// pipelines build and release (`nx run-many -p`), or as `<service>=<full sha>[@<version>]`, the
+// arguments of `recipe set`, so dev only ever moves to images that exist.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { repositoryRoot } from './git.ts';
+import { git, repositoryRoot } from './git.ts';
+import { serviceCharts } from './environments.ts';
 import { commitRelease } from './image-tags.ts';
 
 export interface AffectedQuery {
@@ -18,15 +21,26 @@ export interface AffectedQuery {
   nxBin?: string;
 }
 
-/** `nx show projects --affected --with-target container`: names, sorted. */
-export function affectedDeployables({ cwd, base, head, env = process.env, nxBin = defaultNxBin() }: AffectedQuery): string[] {
-  const args = [nxBin, 'show', 'projects', '--affected', '--with-target', 'container', '--json'];
-  if (base) args.push(`--base=${base}`);
-  if (head) args.push(`--head=${head}`);
-  const out = execFileSync(process.execPath, args, { cwd, env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function showProjects(nxBin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): string[] {
+  const out = execFileSync(process.execPath, [nxBin, 'show', 'projects', ...args, '--json'], { cwd, env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const parsed: unknown = JSON.parse(out.slice(out.indexOf('[')));
   if (!Array.isArray(parsed) || !parsed.every((name) => typeof name === 'string')) throw new Error(`nx printed no list of projects: ${out.slice(0, 200)}`);
-  return [...parsed].sort();
+  return parsed;
+}
+
+/** Projects with a `container` target that nx affected names, or whose chart changed between base and head; sorted. */
+export function affectedDeployables({ cwd, base, head, env = process.env, nxBin = defaultNxBin() }: AffectedQuery): string[] {
+  const range = [...(base ? [`--base=${base}`] : []), ...(head ? [`--head=${head}`] : [])];
+  const selected = new Set(showProjects(nxBin, ['--affected', '--with-target', 'container', ...range], cwd, env));
+  const charts = serviceCharts(cwd);
+  if (charts.size > 0) {
+    const changed = git(cwd, ['diff', '--name-only', base ?? 'HEAD~1', head ?? 'HEAD', '--', ...charts.values()]).split('\n').filter(Boolean);
+    const deployables = new Set(showProjects(nxBin, ['--with-target', 'container'], cwd, env));
+    for (const [service, chart] of charts) {
+      if (deployables.has(service) && changed.some((file) => file.startsWith(`${chart.replace(/\/$/, '')}/`))) selected.add(service);
+    }
+  }
+  return [...selected].sort();
 }
 
 /** The `recipe set` arguments for the deployables built at a commit. */
@@ -44,8 +58,9 @@ function defaultNxBin(): string {
 
 const usage = `Usage: node tools/ci/src/deployables.ts [--base <rev>] [--head <rev>] [--names]
 
-Prints the affected projects that have a container target, as <service>=<full sha>[@<version>]
-separated by spaces (the arguments of "recipe set <env>"), or only their names with --names.
+Prints the deployables to build: affected projects with a container target, and those whose chart
+changed. As <service>=<full sha>[@<version>] separated by spaces (the arguments of
+"recipe set <env>"), or with --names as a comma-separated project list (nx run-many -p).
 Base and head default to NX_BASE and NX_HEAD, as nrwl/nx-set-shas sets them.`;
 
 export function main(argv: string[], cwd = process.cwd(), env = process.env): number {
@@ -60,8 +75,12 @@ export function main(argv: string[], cwd = process.cwd(), env = process.env): nu
   const root = repositoryRoot(cwd);
   const head = values.head ?? env.NX_HEAD ?? 'HEAD';
   const services = affectedDeployables({ cwd: root, base: values.base ?? env.NX_BASE, head, env });
+  if (values.names) {
+    process.stdout.write(`${services.join(',')}\n`);
+    return 0;
+  }
   const releases = new Map(services.map((service) => [service, commitRelease(root, service, head)] as const));
-  process.stdout.write(`${values.names ? services.join(' ') : recipeSetArguments(services, releases).join(' ')}\n`);
+  process.stdout.write(`${recipeSetArguments(services, releases).join(' ')}\n`);
   return 0;
 }
 

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 
 interface EnvironmentsFile {
   repository?: { url?: string; webUrl?: string };
-  services?: Record<string, { project?: string; image?: string } | undefined>;
+  services?: Record<string, { project?: string; chart?: string; image?: string } | undefined>;
 }
 
 export const ENVIRONMENTS_FILE = 'releases/environments.yaml';
@@ -29,4 +29,15 @@ export function serviceImage(root: string, service: string): string {
 /** The repository's web address (`repository.webUrl`), for the image's source label. */
 export function repositoryWebUrl(root: string): string | undefined {
   return readEnvironments(root).repository?.webUrl;
+}
+
+/** The chart folder of each service that names one (`services.<name>.chart`); empty without the file. */
+export function serviceCharts(root: string): Map<string, string> {
+  let file: EnvironmentsFile;
+  try {
+    file = readEnvironments(root);
+  } catch {
+    return new Map();
+  }
+  return new Map(Object.entries(file.services ?? {}).flatMap(([name, service]) => (service?.chart ? [[name, service.chart] as const] : [])));
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import semanticRelease from 'semantic-release';
 import type { Result } from 'semantic-release';
 import { repositoryRoot } from './git.ts';
+import { serviceCharts } from './environments.ts';
 import { detectForge, releaseConfig, type Forge } from './release-config.ts';
 
 export interface ReleaseRun {
@@ -34,7 +35,8 @@ export async function release(run: ReleaseRun): Promise<Result> {
 
 const usage = `Usage: node tools/ci/src/release.ts <project> --path <dir> [--path <dir>...] [options]
 
-Runs semantic-release for <project>: commits touching the paths decide the next version, the tag is
+Runs semantic-release for <project>: commits touching the paths (and the project's chart, from
+releases/environments.yaml) decide the next version, the tag is
 <project>-v<version>, and the release (with its notes) is published on the forge CI runs on.
 
 Options:
@@ -67,10 +69,13 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     process.stderr.write(`release: --forge must be github, gitlab or none, not "${forge}"\n`);
     return 2;
   }
+  const root = repositoryRoot(cwd);
+  // The chart ships with the service: a fix in it is a fix of the service.
+  const chart = serviceCharts(root).get(project);
   const result = await release({
     project,
-    paths: values.path,
-    cwd: repositoryRoot(cwd),
+    paths: chart && !values.path.includes(chart) ? [...values.path, chart] : values.path,
+    cwd: root,
     dryRun: values['dry-run'],
     ci: values.ci && !values['no-ci'],
     forge,
