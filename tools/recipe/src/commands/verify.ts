@@ -45,9 +45,8 @@ export async function verifyEnvironment(input: VerifyInput): Promise<Verificatio
     timeoutMs: input.timeoutMs,
   });
   const expected = expectedServices(input.releases, environment.name);
-  const verdicts = await Promise.all(
-    expected.map(async (service) => compareService(service, await cluster.serviceState(environment.namespace, service.service, service.release), environment.namespace)),
-  );
+  const states = await cluster.environmentState(environment.namespace, expected);
+  const verdicts = expected.map((service) => compareService(service, states.get(service.service)!, environment.namespace));
   return buildReport({ environment: environment.name, namespace: environment.namespace, context: cluster.connection.context, server: cluster.connection.server, verdicts });
 }
 

@@ -17,9 +17,10 @@ import {
 } from '@kubernetes/client-node';
 import { RecipeError } from '../model/errors.ts';
 import type { Condition, DeploymentState, HelmReleaseState, ServiceState } from '../model/verification.ts';
-import { deploymentSelector } from '../model/verification.ts';
 
 export const HELM_RELEASE = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' } as const;
+const NAME_LABEL = 'app.kubernetes.io/name';
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export interface ClusterConnection {
@@ -113,33 +114,42 @@ export class Cluster {
     this.#timeoutMs = options.timeoutMs ?? 20_000;
   }
 
-  /** The service's Deployments (by the chart's name and instance labels) and its HelmRelease. */
-  async serviceState(namespace: string, service: string, release: string): Promise<ServiceState> {
-    const [deployments, helmRelease] = await Promise.all([this.deployments(namespace, service, release), this.helmRelease(namespace, release)]);
-    return { deployments, ...helmRelease };
+  /**
+   * Each service's Deployments (by the charts' name and instance labels) and its HelmRelease, in two
+   * requests whatever the number of services: one labelled list of Deployments, one list of HelmReleases.
+   */
+  async environmentState(namespace: string, services: ReadonlyArray<{ service: string; release: string }>): Promise<Map<string, ServiceState>> {
+    if (services.length === 0) return new Map();
+    const [deployments, helmReleases] = await Promise.all([this.#deployments(namespace, services.map((s) => s.service)), this.#helmReleases(namespace)]);
+    return new Map(
+      services.map(({ service, release }) => {
+        const own = deployments.filter((d) => d.labels[NAME_LABEL] === service && d.labels[INSTANCE_LABEL] === release).map((d) => d.state);
+        const helmRelease = helmReleases === undefined ? { helmRelease: null, helmReleaseApiMissing: true } : { helmRelease: helmReleases.get(release) ?? null };
+        return [service, { deployments: own, ...helmRelease }];
+      }),
+    );
   }
 
-  async deployments(namespace: string, service: string, release: string): Promise<DeploymentState[]> {
-    const labelSelector = deploymentSelector({ service, release });
+  async #deployments(namespace: string, names: readonly string[]): Promise<Array<{ labels: Record<string, string>; state: DeploymentState }>> {
+    const labelSelector = `${NAME_LABEL} in (${[...new Set(names)].sort().join(',')})`;
     try {
       const list = await this.#apps.listNamespacedDeployment({ namespace, labelSelector }, this.#options());
-      return list.items.map(deploymentState).sort((a, b) => (a.name < b.name ? -1 : 1));
+      return list.items
+        .map((d) => ({ labels: d.metadata?.labels ?? {}, state: deploymentState(d) }))
+        .sort((a, b) => (a.state.name < b.state.name ? -1 : 1));
     } catch (error) {
       throw this.#failure(error, { verb: 'list', resource: 'deployments', group: 'apps', namespace });
     }
   }
 
-  async helmRelease(namespace: string, name: string): Promise<Pick<ServiceState, 'helmRelease' | 'helmReleaseApiMissing'>> {
+  /** HelmReleases by name; undefined when the cluster does not serve the API (no Flux CRDs). */
+  async #helmReleases(namespace: string): Promise<Map<string, HelmReleaseState> | undefined> {
     try {
-      const object = (await this.#custom.getNamespacedCustomObject({ ...HELM_RELEASE, namespace, name }, this.#options())) as KubeObject;
-      return { helmRelease: helmReleaseState(object) };
+      const list = (await this.#custom.listNamespacedCustomObject({ ...HELM_RELEASE, namespace }, this.#options())) as { items?: KubeObject[] };
+      return new Map((list.items ?? []).map((object) => [object.metadata?.name ?? '', helmReleaseState(object)]));
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) {
-        // A missing object names itself in the Status details; a missing API (no Flux CRDs) does not.
-        const status = statusOf(error);
-        return status?.details?.name === name ? { helmRelease: null } : { helmRelease: null, helmReleaseApiMissing: true };
-      }
-      throw this.#failure(error, { verb: 'get', resource: HELM_RELEASE.plural, group: HELM_RELEASE.group, namespace, name });
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw this.#failure(error, { verb: 'list', resource: HELM_RELEASE.plural, group: HELM_RELEASE.group, namespace });
     }
   }
 
@@ -160,7 +170,7 @@ export class Cluster {
     };
   }
 
-  #failure(error: unknown, action: { verb: string; resource: string; group: string; namespace: string; name?: string }): RecipeError {
+  #failure(error: unknown, action: { verb: string; resource: string; group: string; namespace: string }): RecipeError {
     const { context, server, source } = this.connection;
     const where = `the cluster of context "${context}" (${server})`;
     const permission = `${action.verb} ${action.resource}${action.group ? `.${action.group}` : ''} in namespace ${action.namespace}`;

@@ -133,12 +133,19 @@ function allowed(user: FakeUser, namespace: string, resource: Resource, verb: st
   );
 }
 
-/** Equality-based label selectors: `k=v`, `k==v`, `k!=v`, `k`, `!k`. */
+/** Label selectors as the API server reads them: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`. */
 function parseSelector(selector: string): Array<(labels: Record<string, string>) => boolean> {
-  return selector
-    .split(',')
+  // Commas separate requirements, except inside the parentheses of a set.
+  const terms = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
+  return terms
+    .map((term) => term.trim())
     .filter(Boolean)
-    .map((term) => {
+    .map((term): ((labels: Record<string, string>) => boolean) => {
+      const set = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
+      if (set) {
+        const values = set[3]!.split(',').map((v) => v.trim());
+        return set[2] === 'in' ? (labels) => values.includes(labels[set[1]!] ?? '\0') : (labels) => !values.includes(labels[set[1]!] ?? '\0');
+      }
       const ne = /^([^!=]+)!=(.*)$/.exec(term);
       if (ne) return (labels) => labels[ne[1]!] !== ne[2];
       const eq = /^([^!=]+)==?(.*)$/.exec(term);
