@@ -87,8 +87,6 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
   const repository = releases.environments.repository;
   const branch = promotionBranch(kind, environment);
   const usePush = push && !dryRun;
-  // Ask for the token before anything is pushed, so a missing one costs nothing.
-  const token = usePush && repository.forge ? forgeToken(repository.forge, ctx.env) : undefined;
   const hasRemote = (await runGit(root, ['remote', 'get-url', REMOTE])).code === 0;
   if (usePush && !hasRemote) throw new RecipeError(`the repository has no remote "${REMOTE}" to push ${branch} to`, { hint: `add it (git remote add ${REMOTE} <url>), or pass --no-push to commit locally` });
   // A dry run plans against what a real run would build on: the remote's base when there is one.
@@ -124,6 +122,8 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
       });
       if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt };
 
+      // Ask for the token before anything is pushed (after the gates, which need none).
+      const token = usePush && repository.forge ? forgeToken(repository.forge, ctx.env) : undefined;
       const commit = await commitPaths(worktree, paths, commitMessage(content, planned.plan));
       if (!push) {
         const checkedOut = await runGit(root, ['branch', '--force', branch, commit]);
