@@ -1,5 +1,6 @@
 // semantic-release for real, per project, in dry-run mode: a temporary repository pushed to a bare
 // remote, both projects released once before, then a feat(records) commit.
+import { execFileSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { release } from './release.ts';
@@ -64,5 +65,30 @@ describe('releaseConfig', () => {
   it('publishes GitLab releases under GitLab CI', () => {
     const config = releaseConfig({ project: 'web', paths: ['apps/web'], forge: detectForge({ GITLAB_CI: 'true' }) });
     expect(config.plugins?.at(-1)).toEqual(['@semantic-release/gitlab', {}]);
+  });
+});
+
+describe('the release CLI', () => {
+  let chartRepo: TempRepo;
+  beforeAll(() => {
+    chartRepo = tempRepo('ci-release-chart-');
+    chartRepo.commit('feat: records and its chart', {
+      'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    image: ghcr.io/acme/platform/records\n',
+      'services/records/src/app.ts': 'export const app = 1;\n',
+      'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.0\n',
+    });
+    chartRepo.git(['tag', 'records-v1.0.0']);
+    chartRepo.commit('fix(charts): readiness probe of records', { 'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.1\n' });
+    chartRepo.git(['push', '--quiet', '--tags', 'origin', 'main']);
+  });
+  afterAll(() => chartRepo.cleanup());
+
+  it("counts the service's chart, named in environments.yaml, as part of the service", () => {
+    const out = execFileSync(process.execPath, [new URL('./release.ts', import.meta.url).pathname, 'records', '--path', 'services/records', '--dry-run', '--no-ci', '--forge', 'none', '--repository-url', `file://${chartRepo.remote}`], {
+      cwd: chartRepo.root,
+      env,
+      encoding: 'utf8',
+    });
+    expect(out.trim().split('\n').at(-1)).toBe('records: patch release 1.0.1 (records-v1.0.1)');
   });
 });
