@@ -98,6 +98,16 @@ describe('recipe set', () => {
     expect(repo.git(['status', '--porcelain'])).toBe('?? unrelated.txt');
   });
 
+  test('a commit that git refuses puts the recipe and its render back', async () => {
+    writeFileSync(path.join(repo.root, '.git/index.lock'), '');
+    const tree = treeDigest(repo.root);
+    const result = await runRecipe(repo.root, ['set', 'dev', `records=${repo.commits.records[2]}`, '--commit']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('index.lock');
+    expect(treeDigest(repo.root)).toEqual(tree);
+    expect(repo.git(['rev-parse', 'HEAD'])).toBe(repo.head);
+  });
+
   test('--push lands the change on the remote', async () => {
     const result = await runRecipe(repo.root, ['set', 'dev', `records=${repo.commits.records[2]}`, '--push']);
     expect(result.code).toBe(0);
