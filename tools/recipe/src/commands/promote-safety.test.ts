@@ -12,6 +12,7 @@ import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support
 const bin = fileURLToPath(new URL('../../bin/recipe.js', import.meta.url));
 let repo: FixtureRepo;
 let forge: FakeForge;
+let onForgeRequest: ((request: { method: string; path: string }) => void) | undefined;
 let snapshots: { first: string; second: string };
 let webCommit: string;
 
@@ -58,7 +59,7 @@ function setForgeUrl(apiUrl: string) {
 
 beforeAll(async () => {
   repo = createFixtureRepo();
-  forge = await startFakeGitHub({ branchExists: (name) => remoteHas(`refs/heads/${name}`) });
+  forge = await startFakeGitHub({ branchExists: (name) => remoteHas(`refs/heads/${name}`), onRequest: (request) => onForgeRequest?.(request) });
   // Staging takes unverified snapshots here: these tests are about races and forge failures.
   const file = path.join(repo.root, 'releases/environments.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace('    gates:\n      verified: true\n  - name: prod', '  - name: prod'));
@@ -88,6 +89,32 @@ describe('races on one remote', () => {
     expect(open).toHaveLength(1);
     expect(open[0]!.title).toBe(remote(['log', '-1', '--format=%s', 'refs/heads/recipe/promote-staging']));
     expect(remote(['rev-list', '--merges', '--all'])).toBe('');
+  });
+
+  test('a run whose branch moved while it wrote the pull request starts over, so the pull request describes the branch', async () => {
+    const branch = 'refs/heads/recipe/promote-staging';
+    const competing = remote(['rev-parse', 'refs/heads/main']);
+    let moved = false;
+    onForgeRequest = (request) => {
+      // Another run pushes its promotion right after ours was pushed, while we update the pull request.
+      if (!moved && request.method === 'PATCH') {
+        moved = true;
+        remote(['update-ref', branch, competing]);
+      }
+    };
+    try {
+      const { code, stdout, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.second]);
+      expect(code, stderr).toBe(0);
+      expect(moved).toBe(true);
+      expect(stdout).toContain('after 2 attempts');
+    } finally {
+      onForgeRequest = undefined;
+    }
+    expect(remote(['rev-parse', `${branch}~1`])).toBe(remote(['rev-parse', 'refs/heads/main']));
+    const open = forge.pulls.filter((p) => p.state === 'open' && p.head === 'recipe/promote-staging');
+    expect(open).toHaveLength(1);
+    expect(open[0]!.title).toBe(remote(['log', '-1', '--format=%s', branch]));
+    expect(open[0]!.title).toContain(snapshots.second.slice(0, 12));
   });
 
   test('a promotion and a set racing both land, with no merge commit and no lost change', async () => {

@@ -39,6 +39,8 @@ interface FakeOptions {
   project?: string;
   /** Branches that exist on the remote; the forge refuses a pull request whose head or base does not. */
   branchExists?: (name: string) => boolean;
+  /** Called with each request before it is answered (e.g. to make another run push meanwhile). */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 const GITHUB_DOCS = 'https://docs.github.com/rest';
@@ -133,7 +135,7 @@ export async function startFakeGitHub(options: FakeOptions & { basePath?: string
       return send(res, 200, pull.labels.map((name, i) => labelJson(name, i)));
     }
     return error(res, 404, 'Not Found');
-  }, (status, res) => error(res, status, status === 401 ? 'Bad credentials' : status === 404 ? 'Not Found' : status === 422 ? 'Validation Failed' : 'Server Error'));
+  }, (status, res) => error(res, status, status === 401 ? 'Bad credentials' : status === 404 ? 'Not Found' : status === 422 ? 'Validation Failed' : 'Server Error'), options.onRequest);
   origin = fake.origin;
   return { apiUrl: `${fake.origin}${basePath}`, token, pulls, requests: fake.requests, failNext: fake.failNext, close: fake.close };
 }
@@ -219,13 +221,13 @@ export async function startFakeGitLab(options: FakeOptions = {}): Promise<FakeFo
       return send(res, 200, toJson(mr));
     }
     return fail(res, 404, '404 Not Found');
-  }, (status, res) => fail(res, status, status === 401 ? '401 Unauthorized' : status === 404 ? '404 Project Not Found' : `${status} error`));
+  }, (status, res) => fail(res, status, status === 401 ? '401 Unauthorized' : status === 404 ? '404 Project Not Found' : `${status} error`), options.onRequest);
   return { apiUrl: `${fake.origin}/api/v4`, token, pulls, requests: fake.requests, failNext: fake.failNext, close: fake.close };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown) => Promise<void> | void;
 
-async function serve(handler: Handler, failure: (status: number, res: ServerResponse) => void) {
+async function serve(handler: Handler, failure: (status: number, res: ServerResponse) => void, onRequest?: (request: RecordedRequest) => void) {
   const requests: RecordedRequest[] = [];
   const failures: number[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -241,7 +243,9 @@ async function serve(handler: Handler, failure: (status: number, res: ServerResp
       }
     }
     const url = new URL(req.url ?? '/', 'http://loopback');
-    requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body });
+    const recorded = { method: req.method ?? 'GET', path: url.pathname + url.search, body };
+    requests.push(recorded);
+    onRequest?.(recorded);
     const status = failures.shift();
     if (status !== undefined) return failure(status, res);
     await handler(req, res, url, body);
