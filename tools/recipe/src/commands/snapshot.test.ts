@@ -108,6 +108,14 @@ describe('recipe snapshot', () => {
     expect(repo.git(['status', '--porcelain'])).toBe(`?? releases/snapshots/`);
   });
 
+  test('the files it writes pass recipe lint', async () => {
+    expect((await recipe(['snapshot', 'staging', '--commit'])).code).toBe(0);
+    expect((await recipe(['snapshot', 'staging', '--commit', '--skip-verify', 'again', '--check', 'e2e=passed'])).code).toBe(0);
+    const { code, stdout } = await recipe(['lint', '--json']);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('releases/snapshots/');
+  });
+
   test('--skip-verify records that the cluster was not asked, and why', async () => {
     const { file } = staging();
     const requests = api.requests.length;
