@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
 import { runRecipe, spawnRecipe } from '../test-support/run-recipe.ts';
 
@@ -43,24 +43,6 @@ describe('recipe set', () => {
     expect(treeDigest(repo.root)).toEqual(tree);
     expect(repo.git(['rev-parse', 'HEAD'])).toBe(repo.head);
   });
-
-  const refusals: Array<[string, (r: FixtureRepo) => string[], number, RegExp]> = [
-    ['an environment that is not auto', (r) => ['set', 'staging', `records=${r.commits.records[2]}`], 2, /environment "staging" is not automatic[\s\S]*--force/],
-    ['a commit that does not exist', () => ['set', 'dev', `records=${'0'.repeat(40)}`], 2, /does not exist in the repository/],
-    ['a short SHA', (r) => ['set', 'dev', `records=${r.commits.records[2]!.slice(0, 7)}`], 2, /is not a full 40-hex commit SHA/],
-    ['an unknown service', (r) => ['set', 'dev', `search=${r.commits.records[2]}`], 2, /unknown service "search"[\s\S]*records, web/],
-    ['an unknown environment', (r) => ['set', 'qa', `records=${r.commits.records[2]}`], 2, /unknown environment "qa"[\s\S]*dev, staging, prod/],
-    ['an argument that is not service=commit', () => ['set', 'dev', 'records'], 2, /is not <service>=<commit>/],
-  ];
-  for (const [what, args, code, message] of refusals) {
-    test(`${what} is refused and no file changes`, async () => {
-      const tree = treeDigest(repo.root);
-      const result = await runRecipe(repo.root, args(repo));
-      expect(result.code).toBe(code);
-      expect(result.stderr).toMatch(message);
-      expect(treeDigest(repo.root)).toEqual(tree);
-    });
-  }
 
   test('--force moves an environment that is not auto', async () => {
     const result = await runRecipe(repo.root, ['set', 'staging', `records=${repo.commits.records[2]}`, '--force']);
@@ -132,6 +114,34 @@ describe('recipe set', () => {
     ]);
     expect((await runRecipe(repo.root, ['render', '--check'])).code).toBe(0);
   });
+});
+
+describe('recipe set refuses', () => {
+  // None of these writes anything, so they share one repository.
+  let shared: FixtureRepo;
+  beforeAll(() => {
+    shared = createFixtureRepo();
+  });
+  afterAll(() => shared.cleanup());
+
+  const refusals: Array<[string, (r: FixtureRepo) => string[], number, RegExp]> = [
+    ['an environment that is not auto', (r) => ['set', 'staging', `records=${r.commits.records[2]}`], 2, /environment "staging" is not automatic[\s\S]*--force/],
+    ['a commit that does not exist', () => ['set', 'dev', `records=${'0'.repeat(40)}`], 2, /does not exist in the repository/],
+    ['a short SHA', (r) => ['set', 'dev', `records=${r.commits.records[2]!.slice(0, 7)}`], 2, /is not a full 40-hex commit SHA/],
+    ['an unknown service', (r) => ['set', 'dev', `search=${r.commits.records[2]}`], 2, /unknown service "search"[\s\S]*records, web/],
+    ['an unknown environment', (r) => ['set', 'qa', `records=${r.commits.records[2]}`], 2, /unknown environment "qa"[\s\S]*dev, staging, prod/],
+    ['an argument that is not service=commit', () => ['set', 'dev', 'records'], 2, /is not <service>=<commit>/],
+  ];
+  for (const [what, args, code, message] of refusals) {
+    test(`${what} is refused and no file changes`, async () => {
+      const tree = treeDigest(shared.root);
+      const result = await runRecipe(shared.root, args(shared));
+      expect(result.code).toBe(code);
+      expect(result.stderr).toMatch(message);
+      expect(treeDigest(shared.root)).toEqual(tree);
+    });
+  }
+
 });
 
 describe('recipe set --push race', () => {

@@ -111,11 +111,6 @@ export async function fileHistory(cwd: string, file: string): Promise<FileRevisi
     });
 }
 
-/** The merge commits on the first-parent line that brought each of `commits` into HEAD. */
-export async function mergesOf(cwd: string): Promise<CommitInfo[]> {
-  return parseLog(await git(cwd, ['log', '--merges', '--first-parent', FORMAT]));
-}
-
 /** The file's content at a commit, or undefined when it did not exist there. */
 export async function showFile(cwd: string, commit: string, file: string): Promise<string | undefined> {
   const result = await runGit(cwd, ['show', `${commit}:${file}`]);
