@@ -15,6 +15,9 @@ let forge: FakeForge;
 let onForgeRequest: ((request: { method: string; path: string }) => void) | undefined;
 let snapshots: { first: string; second: string };
 let webCommit: string;
+/** Two CI jobs' clones, reused: each run fetches what it builds on. */
+let ciA: string;
+let ciB: string;
 
 /** The real CLI in its own process, as CI would run it, in `root`. */
 function recipeProcess(root: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -71,6 +74,7 @@ beforeAll(async () => {
   const second = await recipe(['snapshot', 'dev', '--skip-verify', 'no cluster in tests', '--push', '--json']);
   snapshots = { first: JSON.parse(first.stdout).id, second: JSON.parse(second.stdout).id };
   webCommit = repo.commits.web[0]!;
+  [ciA, ciB] = [repo.clone('ci-a'), repo.clone('ci-b')];
 });
 
 afterAll(async () => {
@@ -80,7 +84,7 @@ afterAll(async () => {
 
 describe('races on one remote', () => {
   test('two promotions of the same environment leave one commit on the branch and one pull request that describes it', async () => {
-    const [a, b] = [repo.clone('ci-a'), repo.clone('ci-b')];
+    const [a, b] = [ciA, ciB];
     const results = await Promise.all([recipeProcess(a, ['promote', 'staging', '--snapshot', snapshots.first]), recipeProcess(b, ['promote', 'staging', '--snapshot', snapshots.second])]);
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     expect(remote(['rev-list', '--count', 'refs/heads/main..refs/heads/recipe/promote-staging'])).toBe('1');
@@ -118,7 +122,7 @@ describe('races on one remote', () => {
   });
 
   test('a promotion and a set racing both land, with no merge commit and no lost change', async () => {
-    const [a, b] = [repo.clone('ci-c'), repo.clone('ci-d')];
+    const [a, b] = [ciA, ciB];
     const [promotion, set] = await Promise.all([
       recipeProcess(a, ['promote', 'staging', '--snapshot', snapshots.first]),
       recipeProcess(b, ['set', 'dev', `web=${webCommit}`, '--push']),
@@ -131,7 +135,7 @@ describe('races on one remote', () => {
   });
 
   test('a hold and a set pushed at once both land on main, one after the other', async () => {
-    const [a, b] = [repo.clone('ci-e'), repo.clone('ci-f')];
+    const [a, b] = [ciA, ciB];
     const [hold, set] = await Promise.all([
       recipeProcess(a, ['hold', 'prod', '--reason', 'INC-7: checkout errors', '--push']),
       recipeProcess(b, ['set', 'dev', `web=${repo.commits.web[1]}`, '--push']),
