@@ -82,7 +82,8 @@ for the environment in releases/environments.yaml unless --context is given, or 
 account when run inside the cluster) and checks, for every service of releases/<env>/recipe.yaml:
 its Deployments (labels app.kubernetes.io/name=<service>, app.kubernetes.io/instance=<service>) in
 the environment's namespace run <image>:<commit> in every container, their rollout is complete, and
-the Flux HelmRelease <service> is Ready for its current generation.
+the Flux HelmRelease <service> is Ready for its current generation (and, when its chart version
+carries the source revision, 0.1.0+<sha>, that the chart came from the recipe's commit).
 
 Exit status: 0 everything matches, 1 something does not (each mismatch is named), 2 the cluster
 could not be asked (unreachable, 401, 403 with the missing permission) or bad input.

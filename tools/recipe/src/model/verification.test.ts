@@ -41,6 +41,16 @@ describe('compareService', () => {
     expect(verdict.problems).toEqual([`Deployment records runs docker.io/evil/records:${COMMIT} (repository docker.io/evil/records, expected ghcr.io/acme/platform/records), not ghcr.io/acme/platform/records:${COMMIT}`]);
   });
 
+  test('names a HelmRelease whose chart came from another commit', () => {
+    const verdict = compareService(expected, state({ helmRelease: { name: 'records', generation: 1, observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }], revision: '0.1.0+ffffffffffff' } }), 'ns');
+    expect(verdict.problems).toEqual(["HelmRelease records installed chart 0.1.0+ffffffffffff, from commit ffffffffffff, not the recipe's 1a2b3c4d5e6f"]);
+  });
+
+  test('a chart version without a revision suffix is not compared', () => {
+    const verdict = compareService(expected, state({ helmRelease: { name: 'records', generation: 1, observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }], revision: '0.1.0' } }), 'ns');
+    expect(verdict.ok).toBe(true);
+  });
+
   test('a HelmRelease without a Ready condition is not ready', () => {
     const verdict = compareService(expected, state({ helmRelease: { name: 'records', generation: 1, conditions: [] } }), 'ns');
     expect(verdict.problems).toEqual(['HelmRelease records has no Ready condition yet (generation 1)']);

@@ -133,6 +133,11 @@ export function compareService(expected: ExpectedService, state: ServiceState, n
       const seen = ready.observedGeneration ?? hr.observedGeneration;
       problems.push(`HelmRelease ${hr.name} is Ready for generation ${seen ?? '(unknown)'}, not the current generation ${hr.generation}: Flux has not reconciled the latest change yet`);
     }
+    // With reconcileStrategy: Revision, Flux suffixes the chart version with the source revision.
+    const chartCommit = /\+([0-9a-f]{7,40})$/.exec(hr.revision ?? '')?.[1];
+    if (chartCommit && !expected.commit.startsWith(chartCommit)) {
+      problems.push(`HelmRelease ${hr.name} installed chart ${hr.revision}, from commit ${chartCommit}, not the recipe's ${short}`);
+    }
   }
 
   const desired = state.deployments.reduce((sum, d) => sum + d.desired, 0);
