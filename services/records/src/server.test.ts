@@ -102,6 +102,23 @@ describe('at boot', () => {
     }
   });
 
+  it('logs refused requests at info with method, URL and status, and successful ones only at debug', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'records-log-'));
+    try {
+      const service = start({ DATA_DIR: dataDir });
+      const url = await service.listening;
+      await untilReady(url);
+      await fetch(`${url}/version`);
+      await fetch(`${url}/no/such/thing`);
+      await Promise.all(running.splice(0).map((each) => each.stop()));
+      const requestLines = service.output.filter((line) => line.includes('"msg":"request '));
+      expect(requestLines).toHaveLength(1);
+      expect(JSON.parse(requestLines[0]!)).toMatchObject({ level: 30, method: 'GET', url: '/no/such/thing', statusCode: 404, msg: 'request refused' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('stops at once with exit code 1 and names a bad variable', async () => {
     const { code, output } = await runToEnd({ PORT: 'eighty', DATABASE_URL: 'postgres://db/x' }, serverEntry);
     expect(code).toBe(1);
