@@ -146,16 +146,17 @@ export async function readValues(root: string, env: string, service: string): Pr
 /** The values of several services of one environment ({} for those without a file), read in one pass. */
 export async function readEnvironmentValues(root: string, env: string, services: readonly string[]): Promise<Record<string, Record<string, unknown>>> {
   const dir = `${RELEASES}/${env}/values`;
+  const base = `${root}/${dir}`;
   let present: Set<string>;
   try {
-    present = new Set(readdirSync(path.join(root, dir)));
+    present = new Set(readdirSync(base));
   } catch {
     present = new Set();
   }
   const values: Record<string, Record<string, unknown>> = {};
   for (const service of services) {
     const name = `${service}.yaml`;
-    values[service] = present.has(name) ? valuesFromText(readFileSync(path.join(root, dir, name), 'utf8'), `${dir}/${name}`) : {};
+    values[service] = present.has(name) ? valuesFromText(readFileSync(`${base}/${name}`, 'utf8'), `${dir}/${name}`) : {};
   }
   return values;
 }
@@ -163,15 +164,16 @@ export async function readEnvironmentValues(root: string, env: string, services:
 /** The files currently in a folder (name -> content), empty when it does not exist. Sorted by name. */
 export async function readFolder(root: string, dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  const base = `${root}/${dir}`;
   let entries;
   try {
-    entries = readdirSync(path.join(root, dir), { withFileTypes: true });
+    entries = readdirSync(base, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return files;
     throw error;
   }
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.isFile()) files.set(entry.name, readFileSync(path.join(root, dir, entry.name), 'utf8'));
+    if (entry.isFile()) files.set(entry.name, readFileSync(`${base}/${entry.name}`, 'utf8'));
   }
   return files;
 }

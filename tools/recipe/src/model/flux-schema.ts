@@ -22,6 +22,7 @@ function loadModels(): Promise<Record<string, ModelClass>> {
 
 /** One message per object that does not validate against its schema; empty when all do. */
 export async function fluxSchemaProblems(objects: readonly FluxObject[]): Promise<string[]> {
+  if (objects.length === 0) return [];
   const byKind = await loadModels();
   const problems: string[] = [];
   for (const object of objects) {
