@@ -134,6 +134,8 @@ describe('promotion from dev to prod', () => {
     expect(remoteFile(branch, 'releases/staging/recipe.yaml')).toContain(`commit: ${newRecords}`);
     expect(remoteFile(branch, 'releases/staging/flux/records.yaml')).toContain(newRecords);
     expect(remoteRef(`${branch}~1`)).toBe(remoteRef('refs/heads/main'));
+    const touched = execFileSync('git', ['--git-dir', repo.remote, 'diff', '--name-only', 'refs/heads/main', branch], { encoding: 'utf8' }).trim().split('\n');
+    expect(touched).toEqual(['releases/staging/flux/records.yaml', 'releases/staging/flux/web.yaml', 'releases/staging/recipe.yaml']);
     expect(pull!.body).toContain('### ⚠ Breaking changes');
     expect(pull!.body).toContain('rename /items to /records');
     expect(pull!.body).toContain('- Verified against the **dev** cluster (context `dev`)');

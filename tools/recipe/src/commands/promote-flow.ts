@@ -1,5 +1,5 @@
 // What `recipe promote` and `recipe rollback` share: build the change in a temporary worktree at
-// the remote's base branch (the checkout is never touched), commit it on recipe/<kind>-<env>,
+// the remote's base branch (the checkout is never touched; only releases/ is checked out there), commit it on recipe/<kind>-<env>,
 // push it with a lease, open or update the pull request, and start over on a fresh base when
 // another run got there first (bounded, never merging).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { commitPaths, git, runGit } from '../io/git.ts';
 import { findHelm } from '../io/helm.ts';
 import { forgeToken, openForge, type PullRequestResult } from '../io/forge.ts';
-import { findRoot, fluxDir, loadReleases, recipePath, writeFilesAtomically, type Releases } from '../io/releases.ts';
+import { findRoot, fluxDir, loadReleases, recipePath, RELEASES, writeFilesAtomically, type Releases } from '../io/releases.ts';
 import { serviceDeltas } from '../model/changelog.ts';
 import { RecipeError } from '../model/errors.ts';
 import type { GateEvaluation } from '../model/gates.ts';
@@ -99,12 +99,14 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
       const base = await baseCommit(root, repository.baseBranch, fetchBase);
       const lease = usePush ? await remoteBranch(root, branch) : '';
       if (!created) {
-        await git(root, ['worktree', 'add', '--quiet', '--detach', worktree, base]);
+        await git(root, ['worktree', 'add', '--quiet', '--no-checkout', '--detach', worktree, base]);
         created = true;
-      } else {
-        await git(worktree, ['checkout', '--quiet', '--detach', '--force', base]);
-        await git(worktree, ['clean', '--quiet', '-fd']);
       }
+      // Only releases/ is written out: everything else is read from git objects, so a large
+      // monorepo costs no full checkout. The index holds the whole base tree for the commit.
+      await git(worktree, ['reset', '--quiet', '--mixed', base]);
+      await rm(path.join(worktree, RELEASES), { recursive: true, force: true });
+      await git(worktree, ['checkout', '--quiet', base, '--', RELEASES]);
       const releasesAtBase = await loadReleases(worktree);
       const planned = await options.plan(worktree, releasesAtBase);
       if ('nothing' in planned) return { branch, attempts: attempt, nothing: planned.nothing };
