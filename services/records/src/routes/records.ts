@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { recordCounter } from '../db/queries.ts';
 
 const Summary = Type.Object({
   records: Type.Integer({ description: 'number of rows in the records table' }),
@@ -15,11 +16,11 @@ const StoredRecord = Type.Object({ id: Type.Integer(), name: Type.String() });
 
 const records: FastifyPluginAsyncTypebox = async (fastify) => {
   const { knex, config } = fastify;
+  const countRecords = recordCounter(knex);
 
   fastify.get('/', { schema: { response: { 200: Summary } } }, async () => {
-    const row = await knex('records').count({ count: '*' }).first();
     return {
-      records: Number(row?.count ?? 0),
+      records: await countRecords(),
       version: config.APP_VERSION,
       commit: config.GIT_COMMIT,
       environment: config.APP_ENV,
