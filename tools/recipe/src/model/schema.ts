@@ -1,6 +1,9 @@
 // JSON Schemas of the releases files, checked with Ajv; every violation becomes a RecipeError at
 // the file, line and column of the offending node, naming the field and what is expected there.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
+import * as precompiled from './schema-validators.ts';
 import { problemAt, type PathSegment, type YamlFile } from './yaml-file.ts';
 import type { RecipeError } from './errors.ts';
 
@@ -120,14 +123,24 @@ export const recipeSchema = {
   },
 } as const;
 
-let ajv: Ajv | undefined;
-const compiled = new Map<object, ValidateFunction>();
+export const ajvOptions = { allErrors: true, verbose: true, strict: true, strictTuples: false } as const;
 
-function validator(schema: object): ValidateFunction {
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+let ajv: Ajv | undefined;
+const compiled = new Map<object, Validate>([
+  [environmentsSchema, precompiled.environments as Validate],
+  [recipeSchema, precompiled.recipe as Validate],
+]);
+
+/** The validator of a schema: compiled ahead of time for the releases files, else by Ajv on first use. */
+function validator(schema: object): Validate {
   let validate = compiled.get(schema);
   if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: false });
-    validate = ajv.compile(schema);
+    // Loaded only here: the releases files' validators are precompiled (schema-validators.ts).
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
+    ajv ??= new AjvClass(ajvOptions);
+    validate = ajv.compile(schema) as Validate;
     compiled.set(schema, validate);
   }
   return validate;
