@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
@@ -5,11 +6,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     metrics: Registry;
   }
+  interface FastifyContextConfig {
+    /** `false` leaves the route out of `http_request_duration_seconds` (probes and scrapes are not traffic). */
+    metrics?: boolean;
+  }
 }
 
 /**
  * A registry per app (tests build many apps in one process) with the process metrics and
- * `http_request_duration_seconds` by method, route pattern (never the raw URL) and status code.
+ * `http_request_duration_seconds` by method, route pattern (never the raw URL; `unmatched` for 404s) and status.
  */
 export default fp(
   async (fastify) => {
@@ -23,18 +28,24 @@ export default fp(
       registers: [registry],
     });
     fastify.decorate('metrics', registry);
-    // One child per label combination (a handful: routes x methods x statuses) spares hashing the labels per request.
-    const series = new Map<string, ReturnType<typeof duration.labels>>();
+
+    const observer =
+      (route: string) =>
+      (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+        duration.observe({ method: request.method, route, status_code: reply.statusCode }, reply.elapsedTime / 1000);
+        done();
+      };
+
+    // Each route gets a hook that knows its pattern: reading request.routeOptions per request builds an object.
+    fastify.addHook('onRoute', (route) => {
+      if (route.config?.metrics === false) return;
+      const hooks = route.onResponse ? [route.onResponse].flat() : [];
+      route.onResponse = [...hooks, observer(route.url)];
+    });
+    const unmatched = observer('unmatched');
     fastify.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      const key = `${request.method} ${route} ${reply.statusCode}`;
-      let child = series.get(key);
-      if (!child) {
-        child = duration.labels({ method: request.method, route, status_code: reply.statusCode });
-        series.set(key, child);
-      }
-      child.observe(reply.elapsedTime / 1000);
-      done();
+      if (request.is404) unmatched(request, reply, done);
+      else done();
     });
   },
   { name: 'metrics' },

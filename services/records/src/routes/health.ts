@@ -11,10 +11,10 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
   const logLevel = quietLogLevel(fastify.config.LOG_LEVEL);
 
   /** Liveness: the process serves HTTP. Never touches the database, so an outage does not restart every pod. */
-  fastify.get('/healthz', { logLevel, schema: { response: { 200: Alive } } }, async () => ({ status: 'ok' as const }));
+  fastify.get('/healthz', { logLevel, config: { metrics: false }, schema: { response: { 200: Alive } } }, async () => ({ status: 'ok' as const }));
 
   /** Readiness: the database answers and the schema is current, and the process is not shutting down. */
-  fastify.get('/readyz', { logLevel, schema: { response: { 200: Ready, 503: NotReady } } }, async (request, reply) => {
+  fastify.get('/readyz', { logLevel, config: { metrics: false }, schema: { response: { 200: Ready, 503: NotReady } } }, async (request, reply) => {
     const result = await fastify.readiness.check();
     if (result.ready) return reply.send({ status: 'ready' as const });
     request.log.warn({ reason: result.reason }, 'not ready');

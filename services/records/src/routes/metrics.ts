@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { quietLogLevel } from '../plugins/env.ts';
 
 const metrics: FastifyPluginAsync = async (fastify) => {
-  fastify.get('/metrics', { logLevel: quietLogLevel(fastify.config.LOG_LEVEL) }, async (_request, reply) => {
+  fastify.get('/metrics', { logLevel: quietLogLevel(fastify.config.LOG_LEVEL), config: { metrics: false } }, async (_request, reply) => {
     return reply.type(fastify.metrics.contentType).send(await fastify.metrics.metrics());
   });
 };

@@ -133,6 +133,13 @@ describe('GET /metrics', () => {
     expect(response.body).not.toContain('/no/such/thing');
   });
 
+  it('leaves probes and scrapes out of the request histogram', async () => {
+    await app.inject('/healthz');
+    await app.inject('/readyz');
+    const body = (await app.inject('/metrics')).body;
+    expect(body).not.toMatch(/route="\/(healthz|readyz|metrics)"/);
+  });
+
   it('has the process metrics', async () => {
     const body = (await app.inject('/metrics')).body;
     for (const metric of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
