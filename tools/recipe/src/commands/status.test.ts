@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFixtureRepo, type FixtureRepo } from '../test-support/fixture-repo.ts';
-import { runRecipe } from '../test-support/run-recipe.ts';
+import { runRecipe, spawnRecipe } from '../test-support/run-recipe.ts';
 
 let repo: FixtureRepo;
 beforeAll(() => {
@@ -44,5 +45,23 @@ test('status marks a held environment and shows why', async () => {
     expect(result.stdout).toContain('! prod is on hold: checkout is broken');
   } finally {
     writeFileSync(file, before);
+  }
+});
+
+test('recipe finds releases/ from any folder of the repository', async () => {
+  const result = await spawnRecipe(path.join(repo.root, 'services/records/src'), ['status', '--json']);
+  expect(result.code).toBe(0);
+  expect(JSON.parse(result.stdout).environments).toEqual(['dev', 'staging', 'prod']);
+});
+
+test('outside any repository with releases/, recipe says where it looked and how to point it', async () => {
+  const outside = mkdtempSync(path.join(tmpdir(), 'recipe-nowhere-'));
+  try {
+    const result = await spawnRecipe(outside, ['status']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`no releases/environments.yaml in ${outside} or any folder above it`);
+    expect(result.stderr).toContain('RECIPE_ROOT');
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
   }
 });
