@@ -50,3 +50,18 @@ test('diff --manifests prints the unified diff of helm template at each commit w
   expect(result.stdout).not.toMatch(/s3cret|cHct/);
   expect(result.stdout).toContain('--- prod/web');
 });
+
+test('a service that only one environment runs is reported as added or removed', async () => {
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  const file = `${repo.root}/releases/prod/recipe.yaml`;
+  const before = readFileSync(file, 'utf8');
+  writeFileSync(file, before.replace(/  web:\n    commit: [0-9a-f]{40}\n    version: 2.0.0\n/, ''));
+  try {
+    const services = JSON.parse((await runRecipe(repo.root, ['diff', 'prod', 'dev', '--json'])).stdout).services as Array<{ service: string; direction: string }>;
+    expect(services.map((s) => [s.service, s.direction])).toEqual([['records', 'forward'], ['web', 'added']]);
+    const text = (await runRecipe(repo.root, ['diff', 'dev', 'prod'])).stdout;
+    expect(text).toContain(`web: ${short(repo.commits.web[1]!)} -> - (2.0.0 -> -)\n  not in prod`);
+  } finally {
+    writeFileSync(file, before);
+  }
+});

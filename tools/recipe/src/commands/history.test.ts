@@ -44,3 +44,19 @@ test('pull request numbers are read from GitHub and GitLab merge messages', () =
   expect(pullRequestIn("Merge branch 'x' into 'main'\n\nSee merge request group/project!9")).toBe('!9');
   expect(pullRequestIn('chore: nothing')).toBeUndefined();
 });
+
+test('history of an environment whose recipe was never committed says so', async () => {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const other = createFixtureRepo();
+  try {
+    const environments = `${other.root}/releases/environments.yaml`;
+    const { readFileSync } = await import('node:fs');
+    writeFileSync(environments, readFileSync(environments, 'utf8').replace('services:\n', '  - name: qa\n    namespace: platform-qa\nservices:\n'));
+    mkdirSync(`${other.root}/releases/qa`);
+    writeFileSync(`${other.root}/releases/qa/recipe.yaml`, 'environment: qa\nservices: {}\n');
+    const result = await runRecipe(other.root, ['history', 'qa']);
+    expect([result.code, result.stdout]).toEqual([0, 'no recorded changes to releases/qa/recipe.yaml\n']);
+  } finally {
+    other.cleanup();
+  }
+});

@@ -97,6 +97,14 @@ describe('recipe set', () => {
     expect(repo.git(['show', 'main:releases/dev/recipe.yaml'], repo.remote)).toContain(repo.commits.records[2]);
   });
 
+  test('--push to a remote that cannot be reached fails with exit 2 and says the change is committed locally', async () => {
+    repo.git(['remote', 'set-url', 'origin', path.join(repo.root, 'no-such-remote.git')]);
+    const result = await runRecipe(repo.root, ['set', 'dev', `records=${repo.commits.records[2]}`, '--push']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('push to origin main failed');
+    expect(result.stderr).toMatch(/fix: the change is committed locally as [0-9a-f]{7}/);
+  });
+
   test('--push on a remote that moved re-applies the change on top of it: nothing lost, no merge', async () => {
     const other = repo.clone('other');
     expect((await runRecipe(other, ['set', 'dev', `web=${repo.commits.web[0]}`, '--push'])).code).toBe(0);
