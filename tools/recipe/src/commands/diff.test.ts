@@ -55,7 +55,7 @@ test('a service that only one environment runs is reported as added or removed',
   const { writeFileSync, readFileSync } = await import('node:fs');
   const file = `${repo.root}/releases/prod/recipe.yaml`;
   const before = readFileSync(file, 'utf8');
-  writeFileSync(file, before.replace(/  web:\n    commit: [0-9a-f]{40}\n    version: 2.0.0\n/, ''));
+  writeFileSync(file, before.replace(/ {2}web:\n {4}commit: [0-9a-f]{40}\n {4}version: 2.0.0\n/, ''));
   try {
     const services = JSON.parse((await runRecipe(repo.root, ['diff', 'prod', 'dev', '--json'])).stdout).services as Array<{ service: string; direction: string }>;
     expect(services.map((s) => [s.service, s.direction])).toEqual([['records', 'forward'], ['web', 'added']]);
