@@ -41,7 +41,7 @@ const command: Command = {
   usage: `Usage: recipe status [--json]
 
 Prints one row per service and one column per environment: the short commit, the version and
-the age of that commit. "*" marks an environment that runs another commit than the environment
+the age of that commit (the version is left out where the recipe has none). "*" marks an environment that runs another commit than the environment
 it is promoted from; "!" an environment on hold.`,
   options: {},
   async run(ctx) {
@@ -60,7 +60,7 @@ it is promoted from; "!" an environment on hold.`,
       ...envs.map((env) => {
         const cell = row.environments[env.name];
         if (!cell) return '-';
-        return `${cell.differs ? '*' : ' '}${shortCommit(cell.commit)} ${cell.version ?? '-'} ${age(cell.time, now)}`;
+        return `${cell.differs ? '*' : ' '}${shortCommit(cell.commit)} ${cell.version ? `${cell.version} ` : ''}${age(cell.time, now)}`;
       }),
     ]);
     const lines = [table([header, ...body])];
