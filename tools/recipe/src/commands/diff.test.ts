@@ -65,3 +65,25 @@ test('a service that only one environment runs is reported as added or removed',
     writeFileSync(file, before);
   }
 });
+
+test('a side can be an environment at a git revision, to review a rollback before it merges', async () => {
+  const other = createFixtureRepo();
+  try {
+    await runRecipe(other.root, ['set', 'dev', `records=${other.commits.records[1]}@0.9.0`, '--commit']);
+    const result = await runRecipe(other.root, ['diff', 'dev@HEAD~1', 'dev', '--json', '--manifests']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect([report.from, report.to]).toEqual(['dev@HEAD~1', 'dev']);
+    expect(report.services.map((s: { service: string; direction: string; commits: unknown[] }) => [s.service, s.direction, s.commits.length])).toEqual([['records', 'backward', 2]]);
+    expect(report.manifests.map((m: { service: string }) => m.service)).toEqual(['records']);
+    expect(report.manifests[0].patch).toContain('--- dev@HEAD~1/records');
+  } finally {
+    other.cleanup();
+  }
+});
+
+test('a revision where the recipe does not exist is refused with exit 2', async () => {
+  const result = await runRecipe(repo.root, ['diff', `dev@${repo.commits.records[0]}`, 'dev']);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain(`releases/dev/recipe.yaml does not exist at "${repo.commits.records[0]}"`);
+});

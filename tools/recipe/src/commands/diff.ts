@@ -5,11 +5,13 @@ import { groupChangelog, parseConventional, serviceDeltas, type ChangelogSection
 import { findEnvironment, type Environments } from '../model/environments.ts';
 import { shortCommit } from '../model/format.ts';
 import { normaliseManifests } from '../model/manifests.ts';
-import type { Recipe } from '../model/recipe.ts';
+import { RecipeError } from '../model/errors.ts';
+import { validateRecipe, type Recipe } from '../model/recipe.ts';
+import { parseYamlFile } from '../model/yaml-file.ts';
 import { helmValues } from '../model/render.ts';
-import { existingCommits, extractAt, loadCommitGraph } from '../io/git.ts';
+import { existingCommits, extractAt, loadCommitGraph, showFile } from '../io/git.ts';
 import { findHelm, helmTemplate } from '../io/helm.ts';
-import { findRoot, loadReleases, readValues, type Releases } from '../io/releases.ts';
+import { findRoot, loadReleases, parseValues, readValues, recipePath, valuesPath, type Releases } from '../io/releases.ts';
 import type { Command } from './command.ts';
 
 export interface ServiceDiff extends ServiceDelta {
@@ -97,27 +99,34 @@ export interface ManifestDiff {
  * helm template of each service's chart at each side's commit with that side's values, Secret
  * data masked, as unified diffs; services whose manifests are the same are left out.
  */
-export async function manifestDiffs(releases: Releases, from: { env: string; recipe: Recipe }, to: { env: string; recipe: Recipe }, helm: string): Promise<ManifestDiff[]> {
+export interface DiffSide {
+  env: string;
+  recipe: Recipe;
+  /** The releases commit the recipe (and values) were read at; undefined for the working tree. */
+  rev?: string;
+}
+
+export async function manifestDiffs(releases: Releases, from: DiffSide, to: DiffSide, helm: string): Promise<ManifestDiff[]> {
   const { createTwoFilesPatch } = await import('diff');
   const work = await mkdtemp(path.join(tmpdir(), 'recipe-manifests-'));
   try {
     const names = [...new Set([...Object.keys(from.recipe.services), ...Object.keys(to.recipe.services)])].filter((name) => releases.environments.services[name]).sort();
-    const render = async (side: { env: string; recipe: Recipe }, name: string): Promise<string> => {
+    const render = async (side: DiffSide, name: string): Promise<string> => {
       const entry = side.recipe.services[name];
       if (!entry) return '';
       const service = releases.environments.services[name]!;
       const env = findEnvironment(releases.environments, side.env);
-      const dir = path.join(work, `${side.env}-${name}`);
+      const dir = path.join(work, `${side === from ? 'from' : 'to'}-${name}`);
       await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
       await extractAt(releases.root, entry.commit, [service.chart], dir);
-      const values = helmValues(service, entry.commit, await readValues(releases.root, side.env, name));
+      const values = helmValues(service, entry.commit, side.rev === undefined ? await readValues(releases.root, side.env, name) : await valuesAt(releases.root, side.rev, side.env, name));
       return normaliseManifests(await helmTemplate({ helm, chartDir: path.join(dir, service.chart), release: name, namespace: env.namespace, values, workDir: work }));
     };
     const diffs: ManifestDiff[] = [];
     for (const name of names) {
       const [before, after] = await Promise.all([render(from, name), render(to, name)]);
       if (before === after) continue;
-      diffs.push({ service: name, patch: createTwoFilesPatch(`${from.env}/${name}`, `${to.env}/${name}`, before, after, shortCommit(from.recipe.services[name]?.commit), shortCommit(to.recipe.services[name]?.commit)) });
+      diffs.push({ service: name, patch: createTwoFilesPatch(`${label(from)}/${name}`, `${label(to)}/${name}`, before, after, shortCommit(from.recipe.services[name]?.commit), shortCommit(to.recipe.services[name]?.commit)) });
     }
     return diffs;
   } finally {
@@ -125,11 +134,37 @@ export async function manifestDiffs(releases: Releases, from: { env: string; rec
   }
 }
 
+function label(side: DiffSide): string {
+  return side.rev === undefined ? side.env : `${side.env}@${side.rev}`;
+}
+
+async function valuesAt(root: string, rev: string, env: string, service: string): Promise<Record<string, unknown>> {
+  const text = await showFile(root, rev, valuesPath(env, service));
+  return text === undefined ? {} : parseValues(text, `${rev}:${valuesPath(env, service)}`);
+}
+
+/** `<env>` (the working tree) or `<env>@<git revision>` (the recipe as committed there). */
+async function readSide(releases: Releases, arg: string): Promise<DiffSide> {
+  const at = arg.indexOf('@');
+  const env = findEnvironment(releases.environments, at === -1 ? arg : arg.slice(0, at)).name;
+  if (at === -1) return { env, recipe: releases.recipes.get(env)!.recipe };
+  const rev = arg.slice(at + 1);
+  const file = recipePath(env);
+  const text = await showFile(releases.root, rev, file);
+  if (text === undefined) throw new RecipeError(`${file} does not exist at "${rev}"`, { hint: `name a commit of the releases history, e.g. "git log --oneline -- ${file}"` });
+  const { value, problems } = validateRecipe(parseYamlFile(text, `${rev}:${file}`), env, releases.environments);
+  if (!value) throw problems[0]!;
+  return { env, recipe: value, rev };
+}
+
 const command: Command = {
   summary: 'what changes from one environment to another: commits, changelog, --manifests',
   usage: `Usage: recipe diff <from> <to> [--manifests] [--json]
 
-For every service whose commit differs between the two environments' recipes: the commits
+<from> and <to> are environments (their recipes as they are now) or <env>@<git revision> (the
+recipe as committed there, e.g. prod@HEAD~1 to review a rollback).
+
+For every service whose commit differs between the two recipes: the commits
 between (git log over the service's project and chart paths), the changelog grouped by
 Conventional Commit type with breaking changes first, and a compare link. "goes BACK" marks a
 service that <to> runs at an older commit than <from>.
@@ -141,18 +176,17 @@ Options:
   --json       machine-readable output`,
   options: { manifests: { type: 'boolean', default: false } },
   async run(ctx) {
-    const [fromName, toName, ...extra] = ctx.positionals;
-    const releases = await loadReleases(findRoot(ctx.cwd, ctx.env), [fromName, toName].filter((name): name is string => name !== undefined));
-    if (fromName === undefined || toName === undefined || extra.length) {
-      const { RecipeError } = await import('../model/errors.ts');
+    const [fromArg, toArg, ...extra] = ctx.positionals;
+    const envOf = (arg: string | undefined) => (arg === undefined ? [] : [arg.split('@')[0]!]);
+    const releases = await loadReleases(findRoot(ctx.cwd, ctx.env), [...envOf(fromArg), ...envOf(toArg)]);
+    if (fromArg === undefined || toArg === undefined || extra.length) {
       throw new RecipeError('recipe diff takes exactly two environments', { hint: `e.g. recipe diff ${releases.environments.environments.map((env) => env.name).slice(0, 2).join(' ')}` });
     }
-    findEnvironment(releases.environments, fromName);
-    findEnvironment(releases.environments, toName);
-    const from = releases.recipes.get(fromName)!.recipe;
-    const to = releases.recipes.get(toName)!.recipe;
-    const diffs = await diffRecipes(releases.root, releases.environments, from, to);
-    const manifests = ctx.values.manifests ? await manifestDiffs(releases, { env: fromName, recipe: from }, { env: toName, recipe: to }, findHelm(releases.root, ctx.env)) : undefined;
+    const from = await readSide(releases, fromArg);
+    const to = await readSide(releases, toArg);
+    const [fromName, toName] = [label(from), label(to)];
+    const diffs = await diffRecipes(releases.root, releases.environments, from.recipe, to.recipe);
+    const manifests = ctx.values.manifests ? await manifestDiffs(releases, from, to, findHelm(releases.root, ctx.env)) : undefined;
     if (ctx.json) {
       ctx.stdout(JSON.stringify({ from: fromName, to: toName, services: diffs, manifests }, null, 2));
     } else {

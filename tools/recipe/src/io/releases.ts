@@ -127,7 +127,7 @@ export async function loadReleases(root: string, only?: readonly string[]): Prom
 }
 
 /** Helm values text as a mapping; an empty file is {}. */
-function valuesFromText(text: string, file: string): Record<string, unknown> {
+export function parseValues(text: string, file: string): Record<string, unknown> {
   const value = parseYamlFile(text, file).data;
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -140,7 +140,7 @@ function valuesFromText(text: string, file: string): Record<string, unknown> {
 export async function readValues(root: string, env: string, service: string): Promise<Record<string, unknown>> {
   const file = valuesPath(env, service);
   const text = await readText(root, file);
-  return text === undefined ? {} : valuesFromText(text, file);
+  return text === undefined ? {} : parseValues(text, file);
 }
 
 /** The values of several services of one environment ({} for those without a file), read in one pass. */
@@ -156,7 +156,7 @@ export async function readEnvironmentValues(root: string, env: string, services:
   const values: Record<string, Record<string, unknown>> = {};
   for (const service of services) {
     const name = `${service}.yaml`;
-    values[service] = present.has(name) ? valuesFromText(readFileSync(`${base}/${name}`, 'utf8'), `${dir}/${name}`) : {};
+    values[service] = present.has(name) ? parseValues(readFileSync(`${base}/${name}`, 'utf8'), `${dir}/${name}`) : {};
   }
   return values;
 }
