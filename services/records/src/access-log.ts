@@ -3,7 +3,7 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 /**
  * At most one line per request, and at `info` only when something is off: the gateway in front already keeps an
  * access log, and a JSON line per successful request costs more CPU than the whole `GET /` handler.
- * 2xx and 3xx log at `debug`, 4xx at `info`, 5xx and failed responses at `error`.
+ * 2xx and 3xx log at `debug`, 4xx at `info`, a deliberate 5xx (503 from /readyz) at `warn`, errors at `error`.
  */
 export class AccessLog extends LogController {
   override incomingRequest(request: FastifyRequest): void {
@@ -14,8 +14,10 @@ export class AccessLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
     const { statusCode } = reply;
-    if (error || statusCode >= 500) {
+    if (error || statusCode === 500) {
       reply.log.error({ method: request.method, url: request.url, statusCode, responseTime: reply.elapsedTime, err: error }, 'request failed');
+    } else if (statusCode > 500) {
+      reply.log.warn({ method: request.method, url: request.url, statusCode, responseTime: reply.elapsedTime }, 'request refused');
     } else if (statusCode >= 400) {
       reply.log.info({ method: request.method, url: request.url, statusCode, responseTime: reply.elapsedTime }, 'request refused');
     } else {
