@@ -25,6 +25,7 @@ test('status --json gives full commits, versions, commit times and the differs f
   const result = await runRecipe(repo.root, ['status', '--json']);
   const status = JSON.parse(result.stdout);
   expect(status.environments).toEqual(['dev', 'staging', 'prod']);
+  expect(status.snapshots).toEqual({ dev: null, staging: null, prod: null });
   expect(status.services[1]).toEqual({
     service: 'web',
     environments: {
@@ -43,6 +44,7 @@ test('status marks a held environment and shows why', async () => {
     const result = await runRecipe(repo.root, ['status']);
     expect(result.stdout).toMatch(/PROD !/);
     expect(result.stdout).toContain('! prod is on hold: checkout is broken');
+    expect(JSON.parse((await runRecipe(repo.root, ['status', '--json'])).stdout).holds.prod).toEqual({ reason: 'checkout is broken' });
   } finally {
     writeFileSync(file, before);
   }

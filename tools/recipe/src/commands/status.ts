@@ -50,7 +50,8 @@ it is promoted from; "!" an environment on hold.`,
     const envs = releases.environments.environments;
     if (ctx.json) {
       const holds = Object.fromEntries(envs.map((env) => [env.name, releases.recipes.get(env.name)?.recipe.hold ?? null]));
-      ctx.stdout(JSON.stringify({ environments: envs.map((env) => env.name), holds, services: rows }, null, 2));
+      const snapshots = Object.fromEntries(envs.map((env) => [env.name, releases.recipes.get(env.name)?.recipe.snapshot ?? null]));
+      ctx.stdout(JSON.stringify({ environments: envs.map((env) => env.name), holds, snapshots, services: rows }, null, 2));
       return 0;
     }
     const now = Date.now();
@@ -67,6 +68,10 @@ it is promoted from; "!" an environment on hold.`,
     const held = envs.filter((env) => releases.recipes.get(env.name)?.recipe.hold);
     lines.push('', '* differs from the environment it is promoted from');
     for (const env of held) lines.push(`! ${env.name} is on hold: ${releases.recipes.get(env.name)!.recipe.hold!.reason}`);
+    for (const env of envs) {
+      const snapshot = releases.recipes.get(env.name)?.recipe.snapshot;
+      if (snapshot) lines.push(`${env.name} runs snapshot ${snapshot.slice(0, 12)}`);
+    }
     ctx.stdout(lines.join('\n'));
     return 0;
   },
