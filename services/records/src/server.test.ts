@@ -27,8 +27,9 @@ describe('SIGTERM with requests in flight', () => {
     await db?.drop();
   });
 
-  it('turns readiness false, keeps serving during SHUTDOWN_DELAY_MS, then drains every accepted request and exits 0', async () => {
-    const service = start({ DATABASE_URL: db.url, SHUTDOWN_DELAY_MS: '400' });
+  it('turns readiness false, keeps serving during SHUTDOWN_DELAY_MS, stops listening, then drains every accepted request and exits 0', async () => {
+    const delayMs = 1_000;
+    const service = start({ DATABASE_URL: db.url, SHUTDOWN_DELAY_MS: String(delayMs) });
     const url = await service.listening;
     await untilReady(url);
 
@@ -38,6 +39,7 @@ describe('SIGTERM with requests in flight', () => {
     const inFlight = Array.from({ length: 12 }, () => fetch(`${url}/`));
     await untilWaitingQueries(db, 10);
 
+    const signalledAt = Date.now();
     service.child.kill('SIGTERM');
     await sleep(100);
     const readyz = await fetch(`${url}/readyz`);
@@ -46,14 +48,16 @@ describe('SIGTERM with requests in flight', () => {
     // Still inside SHUTDOWN_DELAY_MS: new requests are served while the endpoints catch up.
     expect((await fetch(`${url}/version`)).status).toBe(200);
 
-    await sleep(500);
+    // Past the delay the server no longer listens, while the twelve requests are still waiting on the table.
+    await sleep(signalledAt + delayMs + 300 - Date.now());
+    await expect(fetch(`${url}/version`)).rejects.toThrow();
     await blocker.query('UNLOCK TABLES');
     await blocker.end();
 
     const responses = await Promise.all(inFlight);
     expect(responses.map((response) => response.status)).toEqual(Array(12).fill(200));
     expect(await service.exited).toBe(0);
-    expect(service.output.join('\n')).toContain('SIGTERM received: not ready from now on, closing in 400 ms');
+    expect(service.output.join('\n')).toContain(`SIGTERM received: not ready from now on, closing in ${delayMs} ms`);
   });
 });
 
