@@ -95,6 +95,13 @@ const admin = await mysql.createConnection({ uri: serverUrl });
 await admin.query(`CREATE DATABASE \`${databaseName}\``);
 const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).href;
 const children: ChildProcess[] = [];
+// Ctrl-C still removes the database and the processes.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of children) child.kill('SIGKILL');
+    void admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``).finally(() => process.exit(130));
+  });
+}
 
 function start(name: string, entry: string, env: Record<string, string>): ChildProcess {
   const log = openSync(join(workDir, `${name}.log`), 'w');
