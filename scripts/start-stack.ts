@@ -1,6 +1,6 @@
 // `npm start` at the repository root: runs records and web together on this machine, with records on
 // its embedded SQLite database, until Ctrl+C. Ports: RECORDS_PORT (3000) and WEB_PORT (3001).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -60,7 +60,13 @@ const host = process.env.HOST;
 // Services listen on every interface by default; probe and print the loopback address then.
 const probeHost = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 const shownHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-const inherited = { ...process.env, PORT: undefined };
+// Locally the commit shown on the page is the checkout's own, as an image bakes in its build's.
+const inherited = { ...process.env, PORT: undefined, GIT_COMMIT: process.env.GIT_COMMIT ?? checkoutCommit() };
+
+function checkoutCommit(): string | undefined {
+  const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
 
 const services: Service[] = [
   {
