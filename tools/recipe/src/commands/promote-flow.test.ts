@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../cli.ts';
+import { runRecipe } from '../test-support/run-recipe.ts';
 import { startFakeGitHub, type FakeForge } from '../test-support/fake-forge.ts';
 import { ALL_RULES, deployment, helmRelease, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../test-support/fake-kube-api.ts';
 import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
@@ -17,17 +17,8 @@ let kubeconfig: string;
 let dir: string;
 let newRecords: string;
 
-async function recipe(args: string[], env: Record<string, string | undefined> = {}) {
-  const saved = { ...process.env };
-  Object.assign(process.env, { RECIPE_ROOT: repo.root, KUBECONFIG: kubeconfig, GITHUB_TOKEN: forge.token, ...env });
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await main(args, { stdout: (t) => ((stdout += t), true), stderr: (t) => ((stderr += t), true) });
-    return { code, stdout, stderr };
-  } finally {
-    process.env = saved;
-  }
+function recipe(args: string[], env: Record<string, string | undefined> = {}) {
+  return runRecipe(repo.root, args, { KUBECONFIG: kubeconfig, GITHUB_TOKEN: forge.token, ...env });
 }
 
 const git = (args: string[], cwd?: string) => repo.git(args, cwd);

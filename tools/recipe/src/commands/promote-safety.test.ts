@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../cli.ts';
+import { runRecipe } from '../test-support/run-recipe.ts';
 import { startFakeGitHub, startFakeGitLab, type FakeForge } from '../test-support/fake-forge.ts';
 import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
 
@@ -31,17 +31,8 @@ function recipeProcess(root: string, args: string[]): Promise<{ code: number; st
   });
 }
 
-async function recipe(args: string[], env: Record<string, string | undefined> = {}) {
-  const saved = { ...process.env };
-  Object.assign(process.env, { RECIPE_ROOT: repo.root, GITHUB_TOKEN: forge.token, ...env });
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await main(args, { stdout: (t) => ((stdout += t), true), stderr: (t) => ((stderr += t), true) });
-    return { code, stdout, stderr };
-  } finally {
-    process.env = saved;
-  }
+function recipe(args: string[], env: Record<string, string | undefined> = {}) {
+  return runRecipe(repo.root, args, { GITHUB_TOKEN: forge.token, ...env });
 }
 
 const remote = (args: string[]) => execFileSync('git', ['--git-dir', repo.remote, ...args], { encoding: 'utf8' }).trim();

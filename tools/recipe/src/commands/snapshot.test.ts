@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { main } from '../cli.ts';
+import { runRecipe } from '../test-support/run-recipe.ts';
 import { listSnapshots, loadSnapshot } from '../io/snapshot-store.ts';
 import { parseSnapshot, snapshotFileName, snapshotId, validateSnapshotFile } from '../model/snapshot.ts';
 import { ALL_RULES, closedPort, deployment, helmRelease, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../test-support/fake-kube-api.ts';
@@ -15,17 +15,8 @@ let dir: string;
 let kubeconfig: string;
 let repo: FixtureRepo;
 
-async function recipe(args: string[], env: Record<string, string | undefined> = {}) {
-  const saved = { ...process.env };
-  Object.assign(process.env, { RECIPE_ROOT: repo.root, KUBECONFIG: kubeconfig, ...env });
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await main(args, { stdout: (t) => ((stdout += t), true), stderr: (t) => ((stderr += t), true) });
-    return { code, stdout, stderr };
-  } finally {
-    process.env = saved;
-  }
+function recipe(args: string[], env: Record<string, string | undefined> = {}) {
+  return runRecipe(repo.root, args, { KUBECONFIG: kubeconfig, ...env });
 }
 
 function staging() {

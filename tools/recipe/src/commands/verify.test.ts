@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { main } from '../cli.ts';
+import { runRecipe } from '../test-support/run-recipe.ts';
 import { loadKubeConfig } from '../io/cluster.ts';
 import { createFixtureRepo, type FixtureRepo } from '../test-support/fixture-repo.ts';
 import { closedPort, deployment, helmRelease, startFakeKubeApi, writeKubeconfig, type FakeKubeApi, type PolicyRule } from '../test-support/fake-kube-api.ts';
@@ -23,17 +23,8 @@ let kubeconfig: string;
 let port: number;
 
 /** Runs the real CLI shell with the given environment, capturing its output. */
-async function recipe(args: string[], env: Record<string, string | undefined> = {}) {
-  const saved = { ...process.env };
-  Object.assign(process.env, { RECIPE_ROOT: repo.root, KUBECONFIG: kubeconfig, ...env });
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await main(args, { stdout: (t) => ((stdout += t), true), stderr: (t) => ((stderr += t), true) });
-    return { code, stdout, stderr };
-  } finally {
-    process.env = saved;
-  }
+function recipe(args: string[], env: Record<string, string | undefined> = {}) {
+  return runRecipe(repo.root, args, { KUBECONFIG: kubeconfig, ...env });
 }
 
 function recipeCommits() {

@@ -19,7 +19,7 @@ import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
-import { main } from '../cli.ts';
+import { runRecipe } from '../test-support/run-recipe.ts';
 import { createFixtureRepo, type FixtureRepo } from '../test-support/fixture-repo.ts';
 
 const K3S_IMAGE = 'rancher/k3s:v1.31.2-k3s1';
@@ -49,17 +49,8 @@ async function dockerUnavailable(): Promise<string | undefined> {
   }
 }
 
-async function recipe(args: string[], kubeconfig: string) {
-  const saved = { ...process.env };
-  Object.assign(process.env, { RECIPE_ROOT: repo.root, KUBECONFIG: kubeconfig });
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await main(args, { stdout: (t) => ((stdout += t), true), stderr: (t) => ((stderr += t), true) });
-    return { code, stdout, stderr };
-  } finally {
-    process.env = saved;
-  }
+function recipe(args: string[], kubeconfig: string) {
+  return runRecipe(repo.root, args, { KUBECONFIG: kubeconfig });
 }
 
 /** Runs verify until it exits 0 (the controller needs a moment to roll out), returning the last run. */
