@@ -60,14 +60,20 @@ const FIELD = '\x1f';
 const RECORD = '\x1e';
 const FORMAT = `--format=${RECORD}%H${FIELD}%ct${FIELD}%an${FIELD}%ae${FIELD}%s${FIELD}%b`;
 
-function parseLog(out: string): CommitInfo[] {
+/** The fields of each record of a `git log` run with FORMAT (and any fields appended to it). */
+function logRecords(out: string): string[][] {
   return out
     .split(RECORD)
     .slice(1)
-    .map((record) => {
-      const [commit = '', time = '0', author = '', email = '', subject = '', body = ''] = record.split(FIELD);
-      return { commit, time: Number(time), author, email, subject, body: body.trim() };
-    });
+    .map((record) => record.split(FIELD));
+}
+
+function commitInfo([commit = '', time = '0', author = '', email = '', subject = '', body = '']: string[]): CommitInfo {
+  return { commit, time: Number(time), author, email, subject, body: body.trim() };
+}
+
+function parseLog(out: string): CommitInfo[] {
+  return logRecords(out).map(commitInfo);
 }
 
 /** Details of each given commit, keyed by SHA; unknown commits are left out. */
@@ -88,27 +94,15 @@ export async function isAncestor(cwd: string, ancestor: string, descendant: stri
   return result.code === 0;
 }
 
-export interface FileRevision {
-  commit: string;
-  time: number;
-  author: string;
-  email: string;
-  subject: string;
-  body: string;
+export interface FileRevision extends CommitInfo {
   /** Parents of the commit; a merge's second parent brought the change in. */
   parents: string[];
 }
 
 /** Commits that changed `file`, newest first, following the first-parent line plus merges. */
 export async function fileHistory(cwd: string, file: string): Promise<FileRevision[]> {
-  const out = await git(cwd, ['log', `--format=${RECORD}%H${FIELD}%ct${FIELD}%an${FIELD}%ae${FIELD}%s${FIELD}%b${FIELD}%P`, '--', file]);
-  return out
-    .split(RECORD)
-    .slice(1)
-    .map((record) => {
-      const [commit = '', time = '0', author = '', email = '', subject = '', body = '', parents = ''] = record.split(FIELD);
-      return { commit, time: Number(time), author, email, subject, body: body.trim(), parents: parents.trim().split(' ').filter(Boolean) };
-    });
+  const out = await git(cwd, ['log', `${FORMAT}${FIELD}%P`, '--', file]);
+  return logRecords(out).map((fields) => ({ ...commitInfo(fields), parents: (fields[6] ?? '').trim().split(' ').filter(Boolean) }));
 }
 
 /** The file's content at a commit, or undefined when it did not exist there. */
