@@ -202,7 +202,7 @@ export function newSnapshot(input: { services: Record<string, SnapshotService>; 
 
 /** The YAML text of a new snapshot file. */
 export function snapshotToYaml(snapshot: Snapshot): string {
-  const doc = new Document(toPlain(snapshot));
+  const doc = new Document(normalise(snapshot));
   doc.directives!.docStart = true;
   (doc.contents as YamlNode).commentBefore = ' A tested combination, written by `recipe snapshot`: services never change, verifications are appended.';
   return doc.toString({ lineWidth: 0 });
@@ -231,7 +231,7 @@ export function appendVerification(
   }
   const seq = doc.get('verifications', true);
   if (!isSeq(seq)) throw new RecipeError('verifications is not a list', { file, field: 'verifications' });
-  seq.add(doc.createNode(toPlainVerification(verification)));
+  seq.add(doc.createNode(normaliseVerification(verification)));
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -331,38 +331,20 @@ function normalise(data: Snapshot): Snapshot {
     environment: data.environment,
     createdAt: data.createdAt,
     services,
-    verifications: data.verifications.map((v) => ({
-      environment: v.environment,
-      at: v.at,
-      recipeCommit: v.recipeCommit,
-      verified: v.verified,
-      skipReason: v.skipReason ?? null,
-      ...(v.cluster ? { cluster: v.cluster } : {}),
-      checks: v.checks ?? {},
-      evidence: v.evidence ?? [],
-    })),
+    verifications: data.verifications.map(normaliseVerification),
   };
 }
 
-function toPlain(snapshot: Snapshot): Record<string, unknown> {
-  return {
-    id: snapshot.id,
-    environment: snapshot.environment,
-    createdAt: snapshot.createdAt,
-    services: snapshot.services,
-    verifications: snapshot.verifications.map(toPlainVerification),
-  };
-}
-
-function toPlainVerification(v: Verification): Record<string, unknown> {
+/** A verification with its keys in file order and its defaults filled in. */
+function normaliseVerification(v: Verification): Verification {
   return {
     environment: v.environment,
     at: v.at,
     recipeCommit: v.recipeCommit,
     verified: v.verified,
-    skipReason: v.skipReason,
+    skipReason: v.skipReason ?? null,
     ...(v.cluster ? { cluster: v.cluster } : {}),
-    checks: v.checks,
-    evidence: v.evidence,
+    checks: v.checks ?? {},
+    evidence: v.evidence ?? [],
   };
 }
