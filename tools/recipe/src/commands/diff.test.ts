@@ -87,3 +87,21 @@ test('a revision where the recipe does not exist is refused with exit 2', async 
   expect(result.code).toBe(2);
   expect(result.stderr).toContain(`releases/dev/recipe.yaml does not exist at "${repo.commits.records[0]}"`);
 });
+
+test('a revision that git would read as an option is refused before git runs, and nothing is written', async () => {
+  const { mkdirSync, mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const out = mkdtempSync(`${tmpdir()}/recipe-injection-`);
+  try {
+    // `git show --output=<out>/x:releases/prod/recipe.yaml` would write there: make that folder exist.
+    mkdirSync(`${out}/x:releases/prod`, { recursive: true });
+    for (const side of [`prod@--output=${out}/x`, 'prod@-p', 'prod@HEAD:releases/dev/recipe.yaml']) {
+      const result = await runRecipe(repo.root, ['diff', 'dev', side, '--manifests']);
+      expect(readdirSync(`${out}/x:releases/prod`)).toEqual([]);
+      expect([side, result.code, result.stdout]).toEqual([side, 2, '']);
+      expect(result.stderr).toContain(`recipe: ${side}: ${JSON.stringify(side.slice(5))} is not a git revision recipe accepts\n  fix: give a commit SHA, HEAD`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

@@ -6,6 +6,7 @@ import { findEnvironment, type Environments } from '../model/environments.ts';
 import { shortCommit } from '../model/format.ts';
 import { normaliseManifests } from '../model/manifests.ts';
 import { RecipeError } from '../model/errors.ts';
+import { checkRevision } from '../model/revision.ts';
 import { validateRecipe, type Recipe } from '../model/recipe.ts';
 import { parseYamlFile } from '../model/yaml-file.ts';
 import { helmValues } from '../model/render.ts';
@@ -148,7 +149,7 @@ async function readSide(releases: Releases, arg: string): Promise<DiffSide> {
   const at = arg.indexOf('@');
   const env = findEnvironment(releases.environments, at === -1 ? arg : arg.slice(0, at)).name;
   if (at === -1) return { env, recipe: releases.recipes.get(env)!.recipe };
-  const rev = arg.slice(at + 1);
+  const rev = checkRevision(arg.slice(at + 1), arg);
   const file = recipePath(env);
   const text = await showFile(releases.root, rev, file);
   if (text === undefined) throw new RecipeError(`${file} does not exist at "${rev}"`, { hint: `name a commit of the releases history, e.g. "git log --oneline -- ${file}"` });
@@ -162,7 +163,9 @@ const command: Command = {
   usage: `Usage: recipe diff <from> <to> [--manifests] [--json]
 
 <from> and <to> are environments (their recipes as they are now) or <env>@<git revision> (the
-recipe as committed there, e.g. prod@HEAD~1 to review a rollback).
+recipe as committed there, e.g. prod@HEAD~1 to review a rollback). A revision is a commit SHA,
+HEAD, a branch or tag, optionally followed by ~N, ^N or @{...}; anything else (an option, a
+range, rev:path) is refused before git runs.
 
 For every service whose commit differs between the two recipes: the commits
 between (git log over the service's project and chart paths), the changelog grouped by

@@ -1,7 +1,7 @@
 // The whole promotion flow on a fixture monorepo with a bare remote, real git, the real CLI shell,
 // a loopback Kubernetes API for verify and a loopback GitHub for the pull requests.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -247,6 +247,9 @@ describe('promotion from dev to prod', () => {
     const neither = await recipe(['rollback', 'prod', '--to', 'no-such-thing']);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('--to no-such-thing is neither a snapshot nor a git revision');
+    const option = await recipe(['rollback', 'prod', `--to=--output=${path.join(repo.root, 'injected')}`]);
+    expect([option.code, option.stderr]).toEqual([2, `recipe: --to: "--output=${path.join(repo.root, 'injected')}" is not a git revision recipe accepts\n  fix: give a commit SHA, HEAD, a branch or tag (e.g. main, origin/main, v1.2.0), optionally followed by ~N, ^N or @{...}\n`]);
+    expect(existsSync(path.join(repo.root, 'injected'))).toBe(false);
   });
 
   test('no remote ref has a merge commit', () => {

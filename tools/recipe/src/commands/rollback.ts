@@ -1,4 +1,4 @@
-import { fileHistory, runGit, showFile } from '../io/git.ts';
+import { fileHistory, resolveCommit, showFile } from '../io/git.ts';
 import { recipePath, type Releases } from '../io/releases.ts';
 import { listSnapshots } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
@@ -110,11 +110,10 @@ async function resolveTarget(dir: string, releases: Releases, env: string, to: s
       return { source: { type: 'snapshot', id: snapshot.id, environment: snapshot.environment }, services: target, snapshotId: snapshot.id };
     }
   }
-  const resolved = await runGit(dir, ['rev-parse', '--verify', '--quiet', `${to}^{commit}`]);
-  if (resolved.code !== 0) {
+  const commit = await resolveCommit(dir, to, '--to');
+  if (commit === undefined) {
     throw new RecipeError(`--to ${to} is neither a snapshot nor a git revision`, { field: '--to', hint: 'give a snapshot id (7+ hex digits, see releases/snapshots/) or a revision such as HEAD~1 or a commit SHA' });
   }
-  const commit = resolved.stdout.trim();
   const recipe = await recipeAt(dir, releases, env, commit);
   if (!recipe) throw new RecipeError(`${recipePath(env)} does not exist at ${to}`, { field: '--to', hint: 'pick a revision where the environment had a recipe' });
   return { source: { type: 'revision', revision: to, commit }, services: services(recipe), ...(recipe.snapshot ? { snapshotId: recipe.snapshot } : {}) };

@@ -1,8 +1,11 @@
 // git through the `git` command: commit lookups, path history, committing and pushing with retry.
+// Every revision a person can name is checked against model/revision.ts and passed after
+// `--end-of-options`, so no argument is ever read as a git option (`--output=<file>`).
 import { execFile, type ExecFileException } from 'node:child_process';
 import path from 'node:path';
 import { CommitGraph, type GraphCommit } from '../model/commit-graph.ts';
 import { RecipeError } from '../model/errors.ts';
+import { checkRevision } from '../model/revision.ts';
 
 export interface GitResult {
   stdout: string;
@@ -86,11 +89,11 @@ export async function commitInfos(cwd: string, commits: readonly string[]): Prom
 
 /** Commits reachable from `to` but not `from` that touch `paths`, newest first. */
 export async function logBetween(cwd: string, from: string, to: string, paths: readonly string[]): Promise<CommitInfo[]> {
-  return parseLog(await git(cwd, ['log', FORMAT, `${from}..${to}`, '--', ...paths]));
+  return parseLog(await git(cwd, ['log', FORMAT, '--end-of-options', `${checkRevision(from, 'from')}..${checkRevision(to, 'to')}`, '--', ...paths]));
 }
 
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
-  const result = await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
+  const result = await runGit(cwd, ['merge-base', '--is-ancestor', '--end-of-options', checkRevision(ancestor, 'ancestor'), checkRevision(descendant, 'descendant')]);
   return result.code === 0;
 }
 
@@ -105,10 +108,16 @@ export async function fileHistory(cwd: string, file: string): Promise<FileRevisi
   return logRecords(out).map((fields) => ({ ...commitInfo(fields), parents: (fields[6] ?? '').trim().split(' ').filter(Boolean) }));
 }
 
-/** The file's content at a commit, or undefined when it did not exist there. */
-export async function showFile(cwd: string, commit: string, file: string): Promise<string | undefined> {
-  const result = await runGit(cwd, ['show', `${commit}:${file}`]);
+/** The file's content at a revision, or undefined when it did not exist there. */
+export async function showFile(cwd: string, revision: string, file: string): Promise<string | undefined> {
+  const result = await runGit(cwd, ['show', '--end-of-options', `${checkRevision(revision, 'revision')}:${file}`]);
   return result.code === 0 ? result.stdout : undefined;
+}
+
+/** The commit a revision names, or undefined when it names none. */
+export async function resolveCommit(cwd: string, revision: string, where = 'revision'): Promise<string | undefined> {
+  const result = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${checkRevision(revision, where)}^{commit}`]);
+  return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
 export async function headCommit(cwd: string): Promise<string> {
@@ -184,13 +193,13 @@ export async function pushWithRetry(options: PushWithRetryOptions): Promise<Push
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const commit = await apply();
-    const pushed = await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`]);
+    const pushed = await runGit(cwd, ['push', '--porcelain', '--end-of-options', target.remote, `HEAD:refs/heads/${target.branch}`]);
     if (pushed.code === 0) return { commit, attempts: attempt };
     lastError = (pushed.stderr || pushed.stdout).trim();
     if (!isRejection(`${pushed.stdout}\n${pushed.stderr}`)) {
       throw new RecipeError(`push to ${target.remote} ${target.branch} failed: ${lastError}`, { hint: `the change is committed locally as ${commit.slice(0, 7)}; fix access to the remote and run "git push"` });
     }
-    const fetched = await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`]);
+    const fetched = await runGit(cwd, ['fetch', '--quiet', '--end-of-options', target.remote, `refs/heads/${target.branch}`]);
     if (fetched.code !== 0) throw new RecipeError(`fetch from ${target.remote} failed: ${fetched.stderr.trim()}`, { hint: `the change is committed locally as ${commit.slice(0, 7)}` });
     const remoteTip = (await git(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
     if (!(await isAncestor(cwd, base, remoteTip))) {
@@ -211,8 +220,9 @@ export async function pushWithRetry(options: PushWithRetryOptions): Promise<Push
 
 /** Writes the tree of `paths` at `commit` into `dest` (git archive | tar), for charts at a commit. */
 export async function extractAt(cwd: string, commit: string, paths: readonly string[], dest: string): Promise<void> {
-  const archive = path.join(dest, `.archive-${commit.slice(0, 12)}.tar`);
-  await git(cwd, ['archive', '--format=tar', '-o', archive, commit, '--', ...paths]);
+  const archive = path.join(dest, `.archive-${checkRevision(commit, 'commit').slice(0, 12)}.tar`);
+  // After --end-of-options git archive takes every further argument as a path, so no "--" here.
+  await git(cwd, ['archive', '--format=tar', '-o', archive, '--end-of-options', commit, ...paths]);
   await new Promise<void>((resolve, reject) => {
     execFile('tar', ['-xf', archive, '-C', dest], (error, _stdout, stderr) => (error ? reject(new RecipeError(`could not unpack ${paths.join(' ')} at ${commit}: ${stderr || error.message}`)) : resolve()));
   });
@@ -225,7 +235,7 @@ export async function extractAt(cwd: string, commit: string, paths: readonly str
 export async function loadCommitGraph(cwd: string, tips: readonly string[]): Promise<CommitGraph> {
   const unique = [...new Set(tips)];
   if (unique.length === 0) return new CommitGraph([]);
-  const base = unique.length > 1 ? (await runGit(cwd, ['merge-base', '--octopus', ...unique])).stdout.trim() : '';
+  const base = unique.length > 1 ? (await runGit(cwd, ['merge-base', '--octopus', '--end-of-options', ...unique.map((tip) => checkRevision(tip, 'commit'))])).stdout.trim() : '';
   const exclude = base ? [`^${base}`] : [];
   const out = await git(cwd, ['log', `--format=${RECORD}%H${FIELD}%P${FIELD}%ct${FIELD}%an${FIELD}%ae${FIELD}%s${FIELD}%b${FIELD}`, '--name-only', '--no-renames', '--stdin'], `${[...unique, ...exclude].join('\n')}\n`);
   const commits: GraphCommit[] = [];
