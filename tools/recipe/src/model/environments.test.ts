@@ -28,7 +28,7 @@ describe('environments.yaml', () => {
     const [problem, ...rest] = check(text).problems;
     expect(rest).toEqual([]);
     expect(problem!.format()).toContain('releases/environments.yaml:16:5: environments[0].autp: unknown field "autp"');
-    expect(problem!.hint).toContain('allowed fields here: name, namespace, context, auto, from, gates');
+    expect(problem!.hint).toContain('allowed fields here: name, namespace, context, auto, from, gates, urls');
   });
 
   test('every problem is listed, each with the field and the fix', () => {
@@ -53,6 +53,33 @@ describe('environments.yaml', () => {
     const [problem] = check(text).problems;
     expect(problem!.field).toBe('environments[2].from');
     expect(problem!.hint).toBe('use one of: dev, staging');
+  });
+
+  test('urls give each service its base URL, and default to none', () => {
+    const text = environmentsYaml.replace('    auto: true\n', '    auto: true\n    urls:\n      web: https://dev.example.com\n      records: http://records.dev.example.com:8080/api\n');
+    const { value, problems } = check(text);
+    expect(problems).toEqual([]);
+    expect(value!.environments[0]!.urls).toEqual({ web: 'https://dev.example.com', records: 'http://records.dev.example.com:8080/api' });
+    expect(value!.environments[1]!.urls).toEqual({});
+  });
+
+  test('a url that is not http(s) is refused at its line, naming the field', () => {
+    const text = environmentsYaml.replace('    auto: true\n', '    auto: true\n    urls:\n      web: dev.example.com\n');
+    const [problem, ...rest] = check(text).problems;
+    expect(rest).toEqual([]);
+    expect(problem!.field).toBe('environments[0].urls.web');
+    expect(problem!.line).toBe(17);
+    expect(problem!.hint).toContain('an http(s) URL');
+  });
+
+  test('a url for a service that is not listed is refused, naming the known ones', () => {
+    const text = environmentsYaml.replace('    auto: true\n', '    auto: true\n    urls:\n      shop: https://shop.example.com\n');
+    const [problem, ...rest] = check(text).problems;
+    expect(rest).toEqual([]);
+    expect(problem!.field).toBe('environments[0].urls.shop');
+    expect(problem!.line).toBe(17);
+    expect(problem!.message).toBe('"shop" is not a service of services:');
+    expect(problem!.hint).toBe('use one of: records, web');
   });
 
   test('a YAML syntax error names the line and column', () => {

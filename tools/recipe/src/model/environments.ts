@@ -17,6 +17,8 @@ export interface Environment {
   /** The environment it is promoted from; undefined for the first one. */
   from?: string;
   gates: Gates;
+  /** Service -> the base URL its post-deploy suites reach it at; empty when none are listed. */
+  urls: Record<string, string>;
 }
 
 export interface Service {
@@ -45,6 +47,7 @@ interface RawEnvironment {
   auto?: boolean;
   from?: string;
   gates?: Gates;
+  urls?: Record<string, string>;
 }
 
 /** Validates the parsed file; returns the value, or every problem found. */
@@ -64,6 +67,14 @@ export function validateEnvironments(yaml: YamlFile): { value?: Environments; pr
       problems.push(problemAt(yaml, ['environments', index, 'from'], `"${env.from}" is not another environment`, `use one of: ${[...seen.keys()].filter((n) => n !== env.name).join(', ')}`));
     }
   });
+  const services = Object.keys(raw.services ?? {});
+  raw.environments.forEach((env, index) => {
+    for (const service of Object.keys(env.urls ?? {})) {
+      if (!services.includes(service)) {
+        problems.push(problemAt(yaml, ['environments', index, 'urls', service], `"${service}" is not a service of services:`, `use one of: ${services.join(', ') || '(none listed)'}`));
+      }
+    }
+  });
   if (problems.length) return { problems };
   const environments = raw.environments.map((env, index): Environment => ({
     name: env.name,
@@ -72,6 +83,7 @@ export function validateEnvironments(yaml: YamlFile): { value?: Environments; pr
     auto: env.auto ?? false,
     from: env.from ?? (index > 0 ? raw.environments[index - 1]?.name : undefined),
     gates: env.gates ?? {},
+    urls: env.urls ?? {},
   }));
   return {
     value: {

@@ -46,7 +46,7 @@ export const environmentsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['name', 'namespace'],
-        description: 'an environment: name, namespace, context, auto, from, gates',
+        description: 'an environment: name, namespace, context, auto, from, gates, urls',
         properties: {
           name,
           namespace: { ...name, maxLength: 63, description: 'the Kubernetes namespace the services run in, e.g. platform-dev' },
@@ -62,6 +62,12 @@ export const environmentsSchema = {
               soak: { type: 'string', pattern: '^[0-9]+[smhd]$', description: 'a duration such as 30m, 24h or 2d' },
               evidence: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'a list of check names, e.g. [e2e]' },
             },
+          },
+          urls: {
+            type: 'object',
+            description: 'service -> the base URL the post-deploy suites reach it at, e.g. web: https://dev.example.com',
+            propertyNames: name,
+            additionalProperties: { type: 'string', pattern: '^https?://[^\\s/]+(/\\S*)?$', description: 'an http(s) URL such as https://records.dev.example.com' },
           },
         },
       },
