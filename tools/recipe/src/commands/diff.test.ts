@@ -105,3 +105,45 @@ test('a revision that git would read as an option is refused before git runs, an
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('diff --manifests masks a Secret inside a List and its copy in the last-applied-configuration annotation', async () => {
+  const other = createFixtureRepo();
+  try {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${other.root}/charts/records/templates`, { recursive: true });
+    // The annotation holds the Secret as JSON, as `kubectl apply` leaves it; both depend on the commit so both sides differ.
+    writeFileSync(
+      `${other.root}/charts/records/templates/secret-list.yaml`,
+      `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: List
+    items:
+      - apiVersion: v1
+        kind: Secret
+        metadata:
+          name: listed
+          annotations:
+            kubectl.kubernetes.io/last-applied-configuration: {{ dict "apiVersion" "v1" "kind" "Secret" "data" (dict "password" (printf "applied-pw-%s" .Values.image.tag | b64enc)) "stringData" (dict "token" (printf "applied-t0ken-%s" .Values.image.tag)) | toJson | quote }}
+        data:
+          password: {{ printf "listed-pw-%s" .Values.image.tag | b64enc | quote }}
+        stringData:
+          token: "listed-t0ken-{{ .Values.image.tag }}"
+`,
+    );
+    other.git(['add', '-A']);
+    other.git(['-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-q', '-m', 'feat(records): a secret list']);
+    const commit = other.git(['rev-parse', 'HEAD']);
+    expect((await runRecipe(other.root, ['set', 'dev', `records=${commit}`])).code).toBe(0);
+    const result = await runRecipe(other.root, ['diff', 'prod', 'dev', '--manifests']);
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain('+kind: List\n+items:\n+  - apiVersion: v1\n+    kind: List\n');
+    expect(result.stdout).toContain('+        data:\n+          password: <masked>\n+        stringData:\n+          token: <masked>\n');
+    expect(result.stdout).toContain('kubectl.kubernetes.io/last-applied-configuration: \'{"apiVersion":"v1","data":{"password":"<masked>"},"kind":"Secret","stringData":{"token":"<masked>"}}\'');
+    const encoded = (text: string) => Buffer.from(text).toString('base64').slice(0, 12);
+    for (const leak of ['applied-t0ken', 'listed-t0ken', encoded('applied-pw-'), encoded('listed-pw-')]) expect([leak, result.stdout.includes(leak)]).toEqual([leak, false]);
+  } finally {
+    other.cleanup();
+  }
+});

@@ -174,7 +174,9 @@ service that <to> runs at an older commit than <from>.
 
 Options:
   --manifests  also render both sides (helm template of the chart at each commit with each
-               environment's values) and print the unified diff, Secret data masked. helm is
+               environment's values) and print the unified diff, the data and stringData of
+               every Secret masked wherever it appears (inside Lists, in last-applied-
+               configuration annotations, nested in other objects). helm is
                taken from HELM, else node_modules/.bin/helm, else PATH
   --json       machine-readable output`,
   options: { manifests: { type: 'boolean', default: false } },
