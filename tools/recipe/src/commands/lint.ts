@@ -3,8 +3,9 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
 import { plural } from '../model/format.ts';
-import { snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile } from '../model/snapshot.ts';
-import { locate } from '../model/yaml-file.ts';
+import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile } from '../model/snapshot.ts';
+import { locate, parseYamlFile } from '../model/yaml-file.ts';
+import { evidencePath, storedDigest } from '../io/evidence-store.ts';
 import { existingCommits } from '../io/git.ts';
 import { findRoot, fluxDir, loadReleasesWithProblems, RELEASES, type Releases } from '../io/releases.ts';
 import type { Command } from './command.ts';
@@ -65,9 +66,13 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
   const snapshotFiles = await yamlFilesUnder(root, `${RELEASES}/${SNAPSHOTS_DIR}`);
   const validSnapshots = new Set<string>();
   for (const file of snapshotFiles) {
-    const found = validateSnapshotFile(file, await readFile(path.join(root, file), 'utf8'));
+    const text = await readFile(path.join(root, file), 'utf8');
+    const found = validateSnapshotFile(file, text);
     found.forEach(error);
-    if (found.length === 0) validSnapshots.add(path.basename(file));
+    if (found.length === 0) {
+      validSnapshots.add(path.basename(file));
+      (await evidenceProblems(root, file, text)).forEach(error);
+    }
   }
   if (!releases) return out;
   await lintFolders(releases, error);
@@ -85,6 +90,28 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
     }
   }
   return out;
+}
+
+/** Each stored report a snapshot names must be in the evidence store, under the hash of its content. */
+async function evidenceProblems(root: string, file: string, text: string): Promise<RecipeError[]> {
+  const snapshot = parseSnapshot(file, text);
+  const yaml = parseYamlFile(text, file);
+  const problems: RecipeError[] = [];
+  for (const [index, verification] of snapshot.verifications.entries()) {
+    for (const [n, evidence] of verification.evidence.entries()) {
+      if (evidence.check === undefined) continue;
+      const where = { file, ...locate(yaml, ['verifications', index, 'evidence', n, 'file']), field: `verifications[${index}].evidence[${n}].file`, exitCode: 1 as const };
+      const digest = await storedDigest(root, evidence.file);
+      if (evidence.file !== evidencePath(evidence.sha256)) {
+        problems.push(new RecipeError(`the ${evidence.check} report is not in the evidence store: expected ${evidencePath(evidence.sha256)}`, { ...where, hint: 'record reports with "recipe snapshot --evidence <check>=<junit.xml>"; a snapshot is never edited by hand' }));
+      } else if (digest === undefined) {
+        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} does not exist`, { ...where, hint: `restore it from git history (git log --all -- ${evidence.file})` }));
+      } else if (digest !== evidence.sha256) {
+        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} was edited: its content hashes to ${digest}`, { ...where, hint: `restore it from git history (git checkout <commit> -- ${evidence.file})` }));
+      }
+    }
+  }
+  return problems;
 }
 
 async function lintFolders(releases: Releases, error: (problem: RecipeError) => void): Promise<void> {

@@ -117,7 +117,7 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
       const diff = await git(worktree, ['diff', '--cached', '--no-color', base, '--', ...paths]);
       const content = renderPullRequest({
         plan: planned.plan,
-        repository: { webUrl: repository.webUrl, forge: repository.forge?.type ?? 'github' },
+        repository: { webUrl: repository.webUrl, forge: repository.forge?.type ?? 'github', baseBranch: repository.baseBranch },
         ...(await serviceHistory(worktree, releasesAtBase, planned.plan)),
         ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
         manifestDiff: await renderedDiff(worktree, releasesAtBase, planned.plan, ctx.env, diff),

@@ -8,6 +8,7 @@ import { listSnapshots, loadSnapshot } from '../io/snapshot-store.ts';
 import { parseSnapshot, snapshotFileName, snapshotId, validateSnapshotFile } from '../model/snapshot.ts';
 import { ALL_RULES, closedPort, deployment, helmRelease, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../test-support/fake-kube-api.ts';
 import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
+import { junitReport } from '../test-support/junit-reports.ts';
 
 const NS = 'platform-staging';
 let api: FakeKubeApi;
@@ -233,5 +234,91 @@ describe('recipe snapshot', () => {
     const landed = parseSnapshot(file, repo.git(['show', `main:${file}`], repo.remote));
     expect(landed.services).toEqual(services);
     expect(landed.verifications.map((v) => [v.verified, v.skipReason])).toEqual([[false, 'first job'], [true, null]]);
+  });
+});
+
+describe('recipe snapshot --evidence <check>=<junit.xml>', () => {
+  /** A CI run's output folder: the JUnit report and, optionally, the summary beside it. */
+  function runOutput(name: string, xml: string, summary?: object): string {
+    const out = mkdtempSync(path.join(dir, `${name}-`));
+    writeFileSync(path.join(out, 'junit.xml'), xml);
+    if (summary) writeFileSync(path.join(out, 'summary.json'), JSON.stringify(summary));
+    return path.join(out, 'junit.xml');
+  }
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  test('records the counts and verdict, stores the report content-addressed and commits it with the snapshot', async () => {
+    const { id, file, services } = staging();
+    const xml = junitReport({ skipped: ['regression: writes data'] });
+    const summary = { suite: 'health,versions', environment: 'staging', passed: 2, failed: 0, skipped: 1, versions: { records: { commit: services.records.commit }, web: { commit: services.web.commit } } };
+    const { code, stderr } = await recipe(['snapshot', 'staging', '--evidence', `e2e=${runOutput('pass', xml, summary)}`, '--check', 'e2e=https://ci.example.test/runs/7', '--commit']);
+    expect(code, stderr).toBe(0);
+    const stored = `releases/snapshots/evidence/${sha(xml)}.xml`;
+    const v = parseSnapshot(file, readFileSync(path.join(repo.root, file), 'utf8')).verifications[0]!;
+    expect(v.checks).toEqual({ e2e: 'https://ci.example.test/runs/7' });
+    expect(v.evidence).toEqual([{ check: 'e2e', file: stored, sha256: sha(xml), status: 'passed', tests: 3, failures: 0, errors: 0, skipped: 1 }]);
+    expect(readFileSync(path.join(repo.root, stored), 'utf8')).toBe(xml);
+    expect(repo.git(['log', '-1', '--format=%s'])).toBe(`chore(releases): snapshot staging as ${id.slice(0, 12)}`);
+    expect(repo.git(['show', '--name-only', '--format=', 'HEAD']).split('\n').sort()).toEqual([file, stored].sort());
+    expect(repo.git(['status', '--porcelain'])).toBe('');
+    const lint = await recipe(['lint']);
+    expect(lint.code, lint.stdout).toBe(0);
+    // A stored report edited afterwards no longer hashes to its name: lint names the snapshot line that points at it.
+    writeFileSync(path.join(repo.root, stored), xml.replace('failures="0"', 'failures="0" '));
+    const edited = await recipe(['lint']);
+    expect(edited.code).toBe(1);
+    const line = readFileSync(path.join(repo.root, file), 'utf8').split('\n').findIndex((l) => l.includes(`file: ${stored}`)) + 1;
+    expect(edited.stdout).toContain(`error: ${file}:${line}:`);
+    expect(edited.stdout).toContain(`the e2e report ${stored} was edited`);
+  });
+
+  test('a report with failures records the check as failed', async () => {
+    const { file } = staging();
+    const xml = junitReport({ failing: ['health: records answers /readyz'] });
+    const { code, stderr } = await recipe(['snapshot', 'staging', '--skip-verify', 'records is down', '--evidence', `e2e=${runOutput('fail', xml)}`]);
+    expect(code, stderr).toBe(0);
+    const v = parseSnapshot(file, readFileSync(path.join(repo.root, file), 'utf8')).verifications[0]!;
+    expect(v.checks).toEqual({ e2e: 'failed' });
+    expect(v.evidence[0]).toMatchObject({ check: 'e2e', status: 'failed', tests: 3, failures: 1, errors: 0 });
+  });
+
+  test('a summary that saw other commits than the snapshot records is refused with exit 2, and nothing is written', async () => {
+    const { services } = staging();
+    const other = repo.commits.web[1]!;
+    const report = runOutput('stale', junitReport(), { environment: 'staging', versions: { records: services.records.commit, web: other } });
+    const before = treeDigest(repo.root);
+    const { code, stderr } = await recipe(['snapshot', 'staging', '--evidence', `e2e=${report}`, '--commit']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${path.join(path.dirname(report), 'summary.json')}: versions: the e2e run did not test what staging runs: it saw web at ${other}, the snapshot records ${services.web.commit}; nothing was written`);
+    expect(treeDigest(repo.root)).toEqual(before);
+    expect(repo.git(['rev-parse', 'HEAD'])).toBe(repo.head);
+  });
+
+  test('a summary of another environment is refused too', async () => {
+    const { code, stderr } = await recipe(['snapshot', 'staging', '--evidence', `e2e=${runOutput('other-env', junitReport(), { environment: 'prod', versions: {} })}`]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('it ran against prod, not staging');
+    expect(existsSync(path.join(repo.root, 'releases/snapshots'))).toBe(false);
+  });
+
+  test('a report that is not well-formed XML is refused with its line, before anything is written', async () => {
+    const report = runOutput('broken', '<testsuites>\n  <testsuite name="x">\n</testsuites>\n');
+    const { code, stderr } = await recipe(['snapshot', 'staging', '--evidence', `e2e=${report}`]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${report}:3:`);
+    expect(stderr).toContain('is not well-formed XML');
+    expect(existsSync(path.join(repo.root, 'releases/snapshots'))).toBe(false);
+  });
+
+  test('a failing report recorded with --skip-verify in dev makes promote refuse where the gate needs e2e, naming it', async () => {
+    const envFile = path.join(repo.root, 'releases/environments.yaml');
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace('    gates:\n      verified: true\n  - name: prod', '    gates:\n      evidence: [e2e]\n  - name: prod'));
+    repo.git(['commit', '-q', '-m', 'chore(releases): staging needs e2e', '--', 'releases/environments.yaml']);
+    const report = runOutput('dev-fail', junitReport({ failing: ['health: web answers /readyz'] }));
+    const snap = await recipe(['snapshot', 'dev', '--skip-verify', 'no dev cluster here', '--evidence', `e2e=${report}`, '--push']);
+    expect(snap.code, snap.stderr).toBe(0);
+    const { code, stderr } = await recipe(['promote', 'staging', '--dry-run']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/promotion of snapshot [0-9a-f]{12} to staging refused:\n {2}- evidence e2e: the "e2e" check of snapshot [0-9a-f]{12} in dev failed \(report releases\/snapshots\/evidence\/[0-9a-f]{64}\.xml: 1 failed, 0 errored of 3 tests\)/);
   });
 });

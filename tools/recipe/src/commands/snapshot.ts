@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { gatherEvidence, removeEvidence, storeEvidence } from '../io/evidence-store.ts';
 import { commitPaths, git, pushWithRetry } from '../io/git.ts';
 import { findRoot, loadReleases, recipePath, writeFilesAtomically, type Releases } from '../io/releases.ts';
 import { readSnapshotText, snapshotPath } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
-import { appendVerification, newSnapshot, parseSnapshot, snapshotId, snapshotToYaml, type EvidenceFile, type SnapshotService, type Verification } from '../model/snapshot.ts';
+import { appendVerification, newSnapshot, parseSnapshot, snapshotId, snapshotToYaml, type SnapshotService, type Verification } from '../model/snapshot.ts';
 import { clusterEvidence, type VerificationReport } from '../model/verification.ts';
 import type { Command } from './command.ts';
 import { clusterOptions, formatReport, parseTimeout, verifyEnvironment } from './verify.ts';
@@ -24,24 +22,6 @@ export function parseChecks(args: readonly string[]): Record<string, string> {
     checks[name] = value;
   }
   return checks;
-}
-
-/** `--evidence <file>`: each file read and recorded by its path (relative to the repository when inside it) and SHA-256. */
-export async function readEvidence(files: readonly string[], cwd: string, root: string): Promise<EvidenceFile[]> {
-  return Promise.all(
-    files.map(async (given) => {
-      const absolute = path.resolve(cwd, given);
-      let content: Buffer;
-      try {
-        content = await readFile(absolute);
-      } catch (error) {
-        throw new RecipeError(`cannot read evidence file ${given}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: given, field: '--evidence', hint: 'give the path of an existing file, e.g. the end-to-end test report' });
-      }
-      const relative = path.relative(root, absolute);
-      const file = relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(absolute) : relative.split(path.sep).join('/');
-      return { file, sha256: createHash('sha256').update(content).digest('hex') };
-    }),
-  );
 }
 
 /** The releases commit that last changed releases/<env>/recipe.yaml; refuses when the file has uncommitted changes. */
@@ -103,7 +83,7 @@ function now(): string {
 const snapshot: Command = {
   summary: 'verify an environment, then record its combination as a snapshot with the evidence',
   usage: `Usage: recipe snapshot <env> [--skip-verify "<reason>"] [--check <name>=<url-or-status>]...
-                       [--evidence <file>]... [--commit] [--push] [--context <name>] [--json]
+                       [--evidence <check>=<junit.xml> | <file>]... [--commit] [--push] [--context <name>] [--json]
 
 Runs "recipe verify <env>" and refuses (exit 1, nothing written) when the cluster does not match
 the recipe. Then records the environment's combination (each service's commit, version and
@@ -114,8 +94,15 @@ a verification is appended to it.
 Options:
   --skip-verify "<reason>"  do not ask the cluster; the verification says so, with the reason
                             (gates that require verified snapshots will not accept it)
-  --check <name>=<value>    a check that passed: a URL (CI run) or a status; repeatable
-  --evidence <file>         a file (e.g. an end-to-end report), recorded by path and SHA-256; repeatable
+  --check <name>=<value>    a check: a URL (CI run) or a status (failed, error... count as failed); repeatable
+  --evidence <check>=<junit.xml>
+                            the JUnit XML report of a check: its counts and verdict are recorded
+                            (a report with failures or errors records the check as failed), and
+                            the report is stored in releases/snapshots/evidence/<sha256>.xml and
+                            committed with the snapshot. A summary.json beside the report must
+                            name this environment and the snapshot's commits, else exit 2 and
+                            nothing is written. Repeatable, one report per check
+  --evidence <file>         any other file, recorded by path and SHA-256 only (not stored); repeatable
   --commit                  commit the snapshot file: chore(releases): snapshot <env> <id>
   --push                    commit and push; when the remote moved, fetch, record again on top and retry
   --context <name>          kubeconfig context (default: the environment's, from environments.yaml)
@@ -139,9 +126,11 @@ Options:
     const root = findRoot(ctx.cwd, ctx.env);
     const releases = await loadReleases(root);
     const environment = findEnvironment(releases.environments, envName);
-    const checks = parseChecks(ctx.values.check as string[]);
-    const evidence = await readEvidence(ctx.values.evidence as string[], ctx.cwd, root);
+    const given = parseChecks(ctx.values.check as string[]);
     const services = combination(releases, environment.name);
+    const evidence = await gatherEvidence({ args: ctx.values.evidence as string[], cwd: ctx.cwd, root, environment: environment.name, services });
+    // A report without its own --check still records the check, with the report's verdict.
+    const checks = { ...evidence.statuses, ...given };
     const recipeAt = await recipeCommit(root, environment.name);
 
     let report: VerificationReport | undefined;
@@ -165,7 +154,7 @@ Options:
       skipReason: skipReason ?? null,
       ...(report ? { cluster: clusterEvidence(report) } : {}),
       checks,
-      evidence,
+      evidence: evidence.entries,
     };
 
     const push = Boolean(ctx.values.push);
@@ -174,16 +163,19 @@ Options:
     let landed: { commit: string; attempts: number } | undefined;
     if (!commit) {
       written = await writeSnapshot(root, services, verification);
+      await storeEvidence(root, evidence.store);
     } else {
       const apply = async (): Promise<string> => {
         written = await writeSnapshot(root, services, verification);
+        const stored = await storeEvidence(root, evidence.store);
         const message = written.created
           ? `chore(releases): snapshot ${environment.name} as ${written.id.slice(0, 12)}`
           : `chore(releases): verify snapshot ${written.id.slice(0, 12)} in ${environment.name}`;
         try {
-          return await commitPaths(root, [written.file], message);
+          return await commitPaths(root, [written.file, ...evidence.store.keys()], message);
         } catch (error) {
           await writeFilesAtomically(root, new Map([[written.file, written.previous]]));
+          await removeEvidence(root, stored);
           throw error;
         }
       };

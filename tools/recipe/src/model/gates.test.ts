@@ -81,6 +81,20 @@ describe('evaluateGates', () => {
     expect(result.unmet).toEqual([]);
   });
 
+  it('refuses a snapshot whose e2e report failed, naming the check and the report', () => {
+    const report = { check: 'e2e', file: `releases/snapshots/evidence/${'f'.repeat(64)}.xml`, sha256: 'f'.repeat(64), status: 'failed' as const, tests: 5, failures: 1, errors: 1, skipped: 0 };
+    const result = evaluateGates(prod, snapshot(A, verification({ checks: { e2e: 'https://ci/runs/9' }, evidence: [report] })), now);
+    expect(result.unmet).toEqual([expect.stringMatching(/^evidence e2e: the "e2e" check of snapshot [0-9a-f]{12} in staging failed \(report releases\/snapshots\/evidence\/f{64}\.xml: 1 failed, 1 errored of 5 tests\)/)]);
+  });
+
+  it('counts a check recorded with a failing status as failed, and the newest run of a check decides', () => {
+    expect(evaluateGates(prod, snapshot(A, verification({ checks: { e2e: 'failed' } })), now).unmet).toEqual([expect.stringContaining('recorded as "failed"')]);
+    const fixed = snapshot(A, verification({ checks: { e2e: 'failed' } }), verification({ at: '2026-11-21T10:00:00Z', checks: { e2e: 'passed' } }));
+    expect(evaluateGates(prod, fixed, now).unmet).toEqual([]);
+    const regressed = snapshot(A, verification({ checks: { e2e: 'passed' } }), verification({ at: '2026-11-21T10:00:00Z', checks: { e2e: 'error' } }));
+    expect(evaluateGates(prod, regressed, now).unmet).toHaveLength(1);
+  });
+
   it('rejects a soak that is not a duration, naming the field', () => {
     expect(() => evaluateGates({ ...prod, gates: { soak: 'a day' } }, snapshot(A, verification()), now)).toThrow(/soak "a day" is not a duration/);
   });

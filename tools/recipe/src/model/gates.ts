@@ -53,6 +53,25 @@ export function formatDuration(ms: number): string {
   return parts.slice(0, 2).join(' ');
 }
 
+const FAILED_STATUS = /^(fail|failed|failure|failing|error|errored|broken)$/i;
+
+/**
+ * What a verification says of a check: undefined when it does not carry it; failed when its
+ * report failed or its --check value is a failing status (failed, error, ...).
+ */
+export function checkOutcome(v: Verification, name: string): { passed: boolean; detail: string } | undefined {
+  const reports = v.evidence.filter((e) => e.check === name);
+  const value = v.checks[name];
+  if (reports.length === 0 && value === undefined) return undefined;
+  const failedReport = reports.find((e) => e.status === 'failed');
+  if (failedReport) {
+    const { tests = 0, failures = 0, errors = 0 } = failedReport;
+    return { passed: false, detail: `report ${failedReport.file}: ${failures} failed, ${errors} errored of ${tests} tests` };
+  }
+  if (value !== undefined && FAILED_STATUS.test(value.trim())) return { passed: false, detail: `recorded as "${value}"` };
+  return { passed: true, detail: reports[0] ? `report ${reports[0].file}: ${reports[0].tests} tests passed` : value! };
+}
+
 /** Every gate of `target` checked against `snapshot` at `now`. */
 export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date): GateEvaluation {
   const gates = target.gates ?? {};
@@ -90,8 +109,12 @@ export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date)
     }
   }
   for (const name of gates.evidence ?? []) {
-    if (!counting.some((v) => v.checks[name] !== undefined)) {
-      unmet.push(`evidence ${name}: no "${name}" check recorded for snapshot ${short} in ${target.from}; add it with "recipe snapshot ${target.from} --check ${name}=<url-or-status>"`);
+    // The newest verification that carries the check decides: a later failing run is not hidden by an earlier pass.
+    const outcome = byTime.map((v) => checkOutcome(v, name)).filter((o) => o !== undefined).at(-1);
+    if (outcome === undefined) {
+      unmet.push(`evidence ${name}: no "${name}" check recorded for snapshot ${short} in ${target.from}; add it with "recipe snapshot ${target.from} --check ${name}=<url-or-status>" or "--evidence ${name}=<junit.xml>"`);
+    } else if (!outcome.passed) {
+      unmet.push(`evidence ${name}: the "${name}" check of snapshot ${short} in ${target.from} failed (${outcome.detail}); fix what failed, run the suite again and record it with "recipe snapshot ${target.from} --evidence ${name}=<junit.xml>"`);
     }
   }
   return { snapshot, unmet, verification, ...(soakedMs === undefined ? {} : { soakedMs }), ...(soakMs === undefined ? {} : { soakMs }) };

@@ -76,6 +76,16 @@ describe('renderPullRequest', () => {
     expect(body).toContain('e2e: https://ci.example.com/runs/123');
   });
 
+  it('links a stored test report at the base branch on the forge, with its verdict and counts', () => {
+    const file = `releases/snapshots/evidence/${'e'.repeat(64)}.xml`;
+    const report = { check: 'e2e', file, sha256: 'e'.repeat(64), status: 'passed' as const, tests: 12, failures: 0, errors: 0, skipped: 1 };
+    const withReport = { ...evaluation, verification: { ...evaluation.verification!, evidence: [report] } };
+    const github = renderPullRequest({ ...input, evaluation: withReport, repository: { ...input.repository, baseBranch: 'trunk' } }).body;
+    expect(github).toContain(`- e2e report [\`${file}\`](https://github.com/acme/platform/blob/trunk/${file}): **passed**, 12 tests, 0 failed, 0 errored, 1 skipped.`);
+    const gitlab = renderPullRequest({ ...input, evaluation: withReport, repository: { webUrl: 'https://gitlab.com/acme/platform', forge: 'gitlab', baseBranch: 'main' } }).body;
+    expect(gitlab).toContain(`(https://gitlab.com/acme/platform/-/blob/main/${file})`);
+  });
+
   it('summarises and includes the manifest diff', () => {
     expect(body).toContain('1 file changed, +1 -1:');
     expect(body).toContain(`+    commit: ${NEW}`);

@@ -25,7 +25,8 @@ export interface ServiceHistory {
 
 export interface PullRequestInput {
   plan: PromotionPlan;
-  repository: { webUrl?: string; forge: 'github' | 'gitlab' };
+  /** baseBranch: evidence files are linked where they are committed, on the base branch. */
+  repository: { webUrl?: string; forge: 'github' | 'gitlab'; baseBranch?: string };
   history: Record<string, ServiceHistory>;
   changelog: ChangelogEntry[];
   /** The gate evaluation of the promoted snapshot (promotions only). */
@@ -177,7 +178,14 @@ function changelogSection({ plan, changelog, repository }: PullRequestInput): st
   return out.join('\n');
 }
 
-function evidenceSection({ plan, evaluation }: PullRequestInput): string {
+/** The file on the forge's web UI at the base branch, or undefined without a webUrl. */
+function fileLink(repository: PullRequestInput['repository'], file: string): string | undefined {
+  if (!repository.webUrl) return undefined;
+  const web = repository.webUrl.replace(/\/+$/, '');
+  return `${web}${repository.forge === 'gitlab' ? '/-/blob/' : '/blob/'}${repository.baseBranch ?? 'main'}/${file}`;
+}
+
+function evidenceSection({ plan, evaluation, repository }: PullRequestInput): string {
   if (plan.kind !== 'promote' || evaluation === undefined) return '';
   const out = ['## Evidence', ''];
   const v = evaluation.verification;
@@ -197,7 +205,12 @@ function evidenceSection({ plan, evaluation }: PullRequestInput): string {
   }
   const checks = Object.entries(v?.checks ?? {});
   out.push(checks.length > 0 ? `- Checks: ${checks.map(([name, value]) => `${name}: ${value}`).join('; ')}.` : '- Checks: none recorded.');
-  for (const file of v?.evidence ?? []) out.push(`- Evidence file \`${file.file}\` (sha256 \`${file.sha256.slice(0, 12)}\`).`);
+  for (const file of v?.evidence ?? []) {
+    const link = fileLink(repository, file.file);
+    const name = link ? `[\`${file.file}\`](${link})` : `\`${file.file}\``;
+    if (file.check === undefined) out.push(`- Evidence file ${name} (sha256 \`${file.sha256.slice(0, 12)}\`).`);
+    else out.push(`- ${file.check} report ${name}: **${file.status}**, ${file.tests} tests, ${file.failures} failed, ${file.errors} errored, ${file.skipped} skipped.`);
+  }
   out.push(plan.unmetGates.length === 0 ? '- Gates: all passed.' : `- Gates not met (overridden): ${plan.unmetGates.length}.`);
   return out.join('\n');
 }

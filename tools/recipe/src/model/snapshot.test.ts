@@ -91,6 +91,16 @@ describe('snapshot files', () => {
     expect(snapshot.createdAt).toBe('2026-11-22T10:00:00Z');
   });
 
+  test('a stored report round-trips with its check, verdict and counts; counts without a check or a check without counts are refused', () => {
+    const report = { check: 'e2e', file: `releases/snapshots/evidence/${'c'.repeat(64)}.xml`, sha256: 'c'.repeat(64), status: 'failed' as const, tests: 3, failures: 1, errors: 0, skipped: 0 };
+    const withReport = snapshotToYaml(newSnapshot({ services, verification: verification({ evidence: [report] }) }));
+    expect(parseSnapshot(file, withReport).verifications[0]!.evidence).toEqual([report]);
+    const noCounts = withReport.replace(/\n\s+tests: 3/, '');
+    expect(validateSnapshotFile(file, noCounts).map((p) => p.message)).toEqual(['the report of check e2e lacks tests']);
+    const noCheck = withReport.replace(/- check: e2e\n(\s+)file:/, '- file:');
+    expect(validateSnapshotFile(file, noCheck).map((p) => p.message)).toEqual(['counts and status belong to the report of a check']);
+  });
+
   test('a file whose services were edited no longer hashes to its id, and says where', () => {
     const edited = text.replace(WEB, 'b'.repeat(40));
     const problems = validateSnapshotFile(file, edited);

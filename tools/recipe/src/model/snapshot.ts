@@ -27,9 +27,20 @@ export interface ClusterEvidence {
 }
 
 export interface EvidenceFile {
+  /** The check this file is the report of (--evidence <check>=<report>); absent for a plain file. */
+  check?: string;
+  /** Relative to the repository root: releases/snapshots/evidence/<sha256>.xml for a stored report. */
   file: string;
   sha256: string;
+  /** A stored JUnit report's verdict and counts (set together with check). */
+  status?: 'passed' | 'failed';
+  tests?: number;
+  failures?: number;
+  errors?: number;
+  skipped?: number;
 }
+
+const REPORT_FIELDS = ['status', 'tests', 'failures', 'errors', 'skipped'] as const;
 
 export interface Verification {
   environment: string;
@@ -122,8 +133,17 @@ const verificationSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['file', 'sha256'],
-        description: 'an evidence file: { file, sha256 }',
-        properties: { file: { type: 'string', minLength: 1, description: 'the file, relative to the repository root' }, sha256: { ...sha256, description: 'the SHA-256 of its content' } },
+        description: 'an evidence file: { check, file, sha256, status, tests, failures, errors, skipped }',
+        properties: {
+          check: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'the check the report is the evidence of (--evidence <check>=<report>)' },
+          file: { type: 'string', minLength: 1, description: 'the file, relative to the repository root (releases/snapshots/evidence/<sha256>.xml for a stored report)' },
+          sha256: { ...sha256, description: 'the SHA-256 of its content' },
+          status: { enum: ['passed', 'failed'], description: 'passed when tests ran and none failed or errored' },
+          tests: { ...count, description: 'test cases in the report' },
+          failures: { ...count, description: 'test cases that failed' },
+          errors: { ...count, description: 'test cases that errored' },
+          skipped: { ...count, description: 'test cases skipped' },
+        },
       },
     },
   },
@@ -318,6 +338,11 @@ function checkRules(data: Snapshot, report: Report): void {
       if (typeof v.skipReason !== 'string' || v.skipReason.trim() === '') report([...at, 'skipReason'], 'an unverified entry must say why verification was skipped', 'give the reason: recipe snapshot --skip-verify "<reason>"');
       if (v.cluster !== undefined) report([...at, 'cluster'], 'an unverified entry has no cluster evidence', 'remove cluster, or set verified: true');
     }
+    (v.evidence ?? []).forEach((file, n) => {
+      const missing = REPORT_FIELDS.filter((field) => file[field] === undefined);
+      if (file.check !== undefined && missing.length > 0) report([...at, 'evidence', n], `the report of check ${file.check} lacks ${missing.join(', ')}`, 'record reports with "recipe snapshot --evidence <check>=<junit.xml>", which fills them in');
+      if (file.check === undefined && missing.length < REPORT_FIELDS.length) report([...at, 'evidence', n], 'counts and status belong to the report of a check', 'add check: <name>, or remove them');
+    });
   });
 }
 
@@ -345,6 +370,12 @@ function normaliseVerification(v: Verification): Verification {
     skipReason: v.skipReason ?? null,
     ...(v.cluster ? { cluster: v.cluster } : {}),
     checks: v.checks ?? {},
-    evidence: v.evidence ?? [],
+    evidence: (v.evidence ?? []).map(normaliseEvidence),
   };
+}
+
+/** An evidence entry with its keys in file order. */
+function normaliseEvidence(e: EvidenceFile): EvidenceFile {
+  const report = REPORT_FIELDS.flatMap((field) => (e[field] === undefined ? [] : [[field, e[field]] as const]));
+  return { ...(e.check === undefined ? {} : { check: e.check }), file: e.file, sha256: e.sha256, ...Object.fromEntries(report) };
 }
