@@ -17,6 +17,8 @@ const commands: Record<string, { summary: string; load: () => Promise<{ default:
   promote: { summary: 'fill an environment from a snapshot of the one before it, by pull request, through its gates', load: () => import('./commands/promote.ts') },
   rollback: { summary: 'put an environment back to an earlier recipe or snapshot, by pull request, and hold it', load: () => import('./commands/rollback.ts') },
   hold: { summary: 'freeze an environment: recipe set refuses to move it until recipe unhold', load: () => import('./commands/hold.ts') },
+  board: { summary: 'render releases/ as a static site people look at (--serve to watch it)', load: () => import('./commands/board.ts') },
+  notify: { summary: 'tell the webhooks of an environment that a release step started, succeeded or failed', load: () => import('./commands/notify.ts') },
   unhold: { summary: 'lift the hold of an environment so that recipe set may move it again', load: () => import('./commands/unhold.ts') },
 };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFixtureRepo, type FixtureRepo } from '../test-support/fixture-repo.ts';
 import { runRecipe } from '../test-support/run-recipe.ts';
-import { pullRequestIn } from './history.ts';
+import { pullRequestIn } from '../operations/history.ts';
 
 let repo: FixtureRepo;
 beforeAll(async () => {

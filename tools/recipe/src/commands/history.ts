@@ -1,30 +1,9 @@
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 import { shortCommit, table } from '../model/format.ts';
-import { recipeHistory, type HistoryRevision } from '../model/history.ts';
-import { fileHistory, git, runGit, showFile } from '../io/git.ts';
 import { findRoot, loadReleases, recipePath } from '../io/releases.ts';
+import { environmentHistory } from '../operations/history.ts';
 import type { Command } from './command.ts';
-
-/** The pull request a commit came through: its own subject/body, else the merge that brought it in. */
-export async function pullRequestOf(root: string, commit: string, subject: string, body: string, firstParentLine: ReadonlySet<string>): Promise<string | undefined> {
-  const own = pullRequestIn(`${subject}\n${body}`);
-  if (own) return own;
-  if (firstParentLine.has(commit)) return undefined;
-  const merges = (await runGit(root, ['rev-list', '--ancestry-path', '--first-parent', '--merges', '--format=%B', `${commit}..HEAD`])).stdout;
-  // rev-list prints newest first: the last merge listed is the one that brought the commit in.
-  const messages = merges.split(/^commit [0-9a-f]{40}$/m).map((m) => m.trim()).filter(Boolean);
-  const introducing = messages.at(-1);
-  return introducing ? pullRequestIn(introducing) : undefined;
-}
-
-/** "#12" from GitHub merge/squash messages, "!12" from GitLab's. */
-export function pullRequestIn(message: string): string | undefined {
-  const github = /Merge pull request #(\d+)/.exec(message) ?? /\(#(\d+)\)\s*$/m.exec(message);
-  if (github) return `#${github[1]}`;
-  const gitlab = /See merge request [^\s!]*!(\d+)/.exec(message);
-  return gitlab ? `!${gitlab[1]}` : undefined;
-}
 
 const command: Command = {
   summary: 'who changed what in an environment, when, through which pull request',
@@ -32,7 +11,9 @@ const command: Command = {
 
 Reads the git history of releases/<env>/recipe.yaml: for every change of a service, when, from
 which commit to which, by whom, in which releases commit, through which pull request (from the
-merge or squash message) and from which snapshot. Newest first.
+merge or squash message) and from which snapshot; rollbacks are marked, and holds, unholds and
+overrides are listed as events of their own. Newest first; with --limit only the revisions
+needed are read.
 
 Options:
   --limit <n>  show at most n changes (default: all)
@@ -46,20 +27,7 @@ Options:
     const limit = ctx.values.limit === undefined ? Infinity : Number(ctx.values.limit);
     if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new RecipeError(`--limit must be a positive whole number, not "${String(ctx.values.limit)}"`, { hint: 'e.g. --limit 20' });
     const file = recipePath(env.name);
-    const revisions = await fileHistory(root, file);
-    const firstParentLine = new Set((await git(root, ['rev-list', '--first-parent', 'HEAD'])).split('\n').filter(Boolean));
-    const withText: HistoryRevision[] = await Promise.all(
-      revisions.map(async (revision) => ({
-        commit: revision.commit,
-        time: revision.time,
-        author: revision.author,
-        email: revision.email,
-        subject: revision.subject,
-        text: await showFile(root, revision.commit, file),
-        pullRequest: await pullRequestOf(root, revision.commit, revision.subject, revision.body, firstParentLine),
-      })),
-    );
-    const events = recipeHistory(withText).slice(0, limit);
+    const events = await environmentHistory(root, env.name, { limit });
     if (ctx.json) {
       ctx.stdout(JSON.stringify({ environment: env.name, events }, null, 2));
       return 0;
@@ -70,8 +38,8 @@ Options:
     }
     const rows = events.map((event) => [
       new Date(event.time * 1000).toISOString().replace('T', ' ').slice(0, 16),
-      event.service,
-      `${shortCommit(event.from)} -> ${shortCommit(event.to)}`,
+      event.service ?? `(${event.kind})`,
+      event.service ? `${shortCommit(event.from)} -> ${shortCommit(event.to)}${event.kind === 'rollback' ? ' (rollback)' : ''}` : (event.note ?? ''),
       event.author,
       shortCommit(event.commit),
       event.pullRequest ?? '-',

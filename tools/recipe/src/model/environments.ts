@@ -9,6 +9,14 @@ export interface Gates {
   evidence?: string[];
 }
 
+/** A webhook told about release steps; its URL is a secret, read from the named environment variable. */
+export interface Webhook {
+  urlFrom: string;
+  format?: 'slack' | 'json';
+  /** Which events it hears; all when absent. */
+  events?: ('started' | 'succeeded' | 'failed')[];
+}
+
 export interface Environment {
   name: string;
   namespace: string;
@@ -19,6 +27,7 @@ export interface Environment {
   gates: Gates;
   /** Service -> the base URL its post-deploy suites reach it at; empty when none are listed. */
   urls: Record<string, string>;
+  notify: Webhook[];
 }
 
 export interface Service {
@@ -48,6 +57,7 @@ interface RawEnvironment {
   from?: string;
   gates?: Gates;
   urls?: Record<string, string>;
+  notify?: Webhook[];
 }
 
 /** Validates the parsed file; returns the value, or every problem found. */
@@ -84,6 +94,7 @@ export function validateEnvironments(yaml: YamlFile): { value?: Environments; pr
     from: env.from ?? (index > 0 ? raw.environments[index - 1]?.name : undefined),
     gates: env.gates ?? {},
     urls: env.urls ?? {},
+    notify: env.notify ?? [],
   }));
   return {
     value: {

@@ -46,7 +46,7 @@ export const environmentsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['name', 'namespace'],
-        description: 'an environment: name, namespace, context, auto, from, gates, urls',
+        description: 'an environment: name, namespace, context, auto, from, gates, urls, notify',
         properties: {
           name,
           namespace: { ...name, maxLength: 63, description: 'the Kubernetes namespace the services run in, e.g. platform-dev' },
@@ -68,6 +68,21 @@ export const environmentsSchema = {
             description: 'service -> the base URL the post-deploy suites reach it at, e.g. web: https://dev.example.com',
             propertyNames: name,
             additionalProperties: { type: 'string', pattern: '^https?://[^\\s/]+(/\\S*)?$', description: 'an http(s) URL such as https://records.dev.example.com' },
+          },
+          notify: {
+            type: 'array',
+            description: 'webhooks told when a release step of this environment starts, succeeds or fails (recipe notify)',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['urlFrom'],
+              description: 'a webhook: urlFrom, format, events',
+              properties: {
+                urlFrom: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', description: 'the name of the environment variable (a CI secret) holding the webhook URL; never the URL itself' },
+                format: { enum: ['slack', 'json'], description: 'slack (incoming-webhook JSON) or json (a plain document); default slack' },
+                events: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['started', 'succeeded', 'failed'] }, description: 'which events it hears; default all' },
+              },
+            },
           },
         },
       },
