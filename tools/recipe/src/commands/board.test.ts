@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFixtureRepo, renderFixture, type FixtureRepo } from '../test-support/fixture-repo.ts';
 import { runRecipe } from '../test-support/run-recipe.ts';
 import { findChromium } from '../test-support/chromium.ts';
+import { junitReport } from '../test-support/junit-reports.ts';
 
 let repo: FixtureRepo;
 let out: string;
@@ -49,13 +51,19 @@ async function scenario() {
   renderFixture(repo.root);
   commitAll('chore(releases): add prod-eu, promoted from staging');
 
-  expect((await runRecipe(repo.root, ['snapshot', 'dev', '--skip-verify', 'no dev cluster in the test', '--check', 'e2e=passed', '--commit'])).code).toBe(0);
+  const reports = mkdtempSync(path.join(tmpdir(), 'recipe-board-reports-'));
+  writeFileSync(path.join(reports, 'passed.xml'), junitReport());
+  writeFileSync(path.join(reports, 'failed.xml'), junitReport({ failing: ['health: records answers /readyz'] }));
+  const snapshotDev = await runRecipe(repo.root, ['snapshot', 'dev', '--skip-verify', 'no dev cluster in the test', '--evidence', `e2e=${path.join(reports, 'passed.xml')}`, '--commit']);
+  expect(snapshotDev.stderr).toBe('');
+  expect(snapshotDev.code).toBe(0);
   const devSnapshot = / as ([0-9a-f]{12})/.exec(repo.git(['log', '-1', '--format=%s']))![1]!;
 
   write('releases/staging/recipe.yaml', recipeText('staging', records[3]!, web[1]!, 'override: "hotfix for INC-7, dev evidence accepted by the on-call"\n'));
   renderFixture(repo.root);
   commitAll(`promote(staging): dev snapshot ${devSnapshot}: records ${records[1]!.slice(0, 7)} -> ${records[3]!.slice(0, 7)} (#41)`);
-  expect((await runRecipe(repo.root, ['snapshot', 'staging', '--skip-verify', 'no staging cluster in the test', '--check', 'e2e=failed', '--commit'])).code).toBe(0);
+  expect((await runRecipe(repo.root, ['snapshot', 'staging', '--skip-verify', 'no staging cluster in the test', '--evidence', `e2e=${path.join(reports, 'failed.xml')}`, '--commit'])).code).toBe(0);
+  rmSync(reports, { recursive: true, force: true });
 
   write('releases/prod/recipe.yaml', recipeText('prod', records[1]!, web[0]!));
   renderFixture(repo.root);
@@ -118,9 +126,13 @@ describe('recipe board', () => {
     expect(await prodRecords.locator('.behind').textContent()).toBe('3 behind staging');
     expect(await prodRecords.locator('.behind a').getAttribute('href')).toBe(`https://example.test/acme/platform/compare/${repo.commits.records[0]}...${repo.commits.records[3]}`);
 
-    // The failed check is shown as failed.
+    // Each check shows its result and links its stored report, which the site carries.
     await page.locator('#snapshots summary').first().click();
     expect(await page.locator('#snapshots .badge-failed').first().textContent()).toBe('e2e: failed');
+    expect(await page.locator('#env-dev .checks li').textContent()).toContain('e2e: passed (2 tests, 0 failed, 0 skipped)');
+    const report = await page.locator('#env-staging .checks a[aria-label="e2e report"]').getAttribute('href');
+    expect(report).toMatch(/^evidence\/[0-9a-f]{64}\.xml$/);
+    expect(readFileSync(path.join(out, 'site', report!), 'utf8')).toContain('GET /readyz answered 503');
 
     // The rollback is marked in prod's history, newest first.
     const prodHistory = page.locator('#history-prod + table tbody tr');
@@ -160,5 +172,31 @@ describe('recipe board', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--history must be a positive whole number');
     expect(existsSync(target)).toBe(false);
+  });
+
+  test('--serve serves the site on localhost, re-renders it when releases/ changes, and stops on SIGTERM', async () => {
+    const bin = path.join(import.meta.dirname, '../../bin/recipe.js');
+    const child = spawn(process.execPath, [bin, 'board', '--serve', '--port', '0', '--out', path.join(out, 'served')], { cwd: repo.root, env: { ...process.env, RECIPE_ROOT: '' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1], { timeout: 30_000, interval: 100 }).toBeTruthy();
+      const url = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)![1]!;
+      const first = await fetch(url);
+      expect(first.status).toBe(200);
+      expect(await first.text()).not.toContain('on call for the weekend');
+      expect((await fetch(`${url}..%2f..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+      expect((await fetch(url, { method: 'POST' })).status).toBe(405);
+
+      expect((await runRecipe(repo.root, ['hold', 'dev', '--reason', 'on call for the weekend'])).code).toBe(0);
+      await expect.poll(async () => (await (await fetch(url)).text()).includes('on call for the weekend'), { timeout: 30_000, interval: 200 }).toBe(true);
+      expect(output).toMatch(/re-rendered in \d+ ms/);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      repo.git(['checkout', '-q', '--', 'releases']);
+    }
   });
 });

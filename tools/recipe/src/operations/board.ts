@@ -5,6 +5,7 @@ import path from 'node:path';
 import { renderBoard, type BoardCell, type BoardCheck, type BoardData, type BoardEnvironment, type BoardEvent, type BoardReadiness, type BoardSnapshot, type BoardVerification } from '../model/board.ts';
 import type { Environment } from '../model/environments.ts';
 import { serviceNames } from '../model/environments.ts';
+import { plural } from '../model/format.ts';
 import { chooseSnapshot, formatDuration, type GateEvaluation } from '../model/gates.ts';
 import { latestVerification, snapshotsOf, type Snapshot, type Verification } from '../model/snapshot.ts';
 import { headCommit, loadCommitGraph, runGit } from '../io/git.ts';
@@ -38,30 +39,27 @@ function gateList(env: Environment): string[] {
   return gates;
 }
 
-/** A check's state: a recorded report decides; otherwise "passed"/"failed" as written, else recorded. */
+/** A check's state: its stored report decides; otherwise "passed"/"failed" as written, else just recorded. */
 function checkOf(name: string, value: string, verification: Verification, reports: Record<string, string>): BoardCheck {
-  const stored = verification.evidence.find((e) => (e as { name?: string }).name === name) as
-    | (Verification['evidence'][number] & { name?: string; status?: string; tests?: number; failures?: number; errors?: number; skipped?: number })
-    | undefined;
+  const stored = verification.evidence.find((e) => e.check === name);
   const lowered = value.toLowerCase();
   let status: BoardCheck['status'] = lowered === 'passed' || lowered === 'success' ? 'passed' : lowered === 'failed' || lowered === 'failure' ? 'failed' : 'recorded';
-  if (stored?.status === 'passed' || stored?.status === 'failed') status = stored.status;
+  if (stored?.status) status = stored.status;
   const check: BoardCheck = { name, value, status };
   if (stored) {
     const site = `${EVIDENCE_DIR}/${path.basename(stored.file)}`;
     reports[site] = stored.file;
     check.report = site;
-    if (stored.tests !== undefined) check.summary = `${stored.tests} tests, ${(stored.failures ?? 0) + (stored.errors ?? 0)} failed, ${stored.skipped ?? 0} skipped`;
+    if (stored.tests !== undefined) check.summary = `${plural(stored.tests, 'test')}, ${(stored.failures ?? 0) + (stored.errors ?? 0)} failed, ${stored.skipped ?? 0} skipped`;
   }
   return check;
 }
 
 function verificationOf(v: Verification, reports: Record<string, string>): BoardVerification {
   const checks = Object.entries(v.checks).map(([name, value]) => checkOf(name, value, v, reports));
-  // Evidence files recorded without a --check of the same name are shown too.
-  for (const e of v.evidence as (Verification['evidence'][number] & { name?: string })[]) {
-    const name = e.name ?? path.basename(e.file);
-    if (!checks.some((c) => c.name === name)) checks.push(checkOf(name, 'recorded', v, reports));
+  // Reports recorded without a --check of the same name are shown too.
+  for (const e of v.evidence) {
+    if (e.check !== undefined && !checks.some((c) => c.name === e.check)) checks.push(checkOf(e.check, e.status ?? 'recorded', v, reports));
   }
   return {
     environment: v.environment,
