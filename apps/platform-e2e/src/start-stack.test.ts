@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import getPort from 'get-port';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { freePort } from './test-support/records-process.ts';
 
 // The root `npm start`: scripts/start-stack.ts, run as people run it.
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,7 +71,7 @@ async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): 
 // Each test has its own ports and data dir, so they run side by side.
 describe.concurrent('npm start (scripts/start-stack.ts)', () => {
   it('starts records and web, prints both URLs once both are ready, and stops cleanly on Ctrl+C', async ({ onTestFinished }) => {
-    const [recordsPort, webPort] = [await freePort(), await freePort()];
+    const [recordsPort, webPort] = [await getPort(), await getPort()];
     const stack = await startStack({ RECORDS_PORT: String(recordsPort), WEB_PORT: String(webPort) }, onTestFinished);
     await stack.waitFor(/press Ctrl\+C to stop/);
     expect(stack.output()).toContain(`web      http://localhost:${webPort}/`);
@@ -89,7 +89,7 @@ describe.concurrent('npm start (scripts/start-stack.ts)', () => {
   });
 
   it('prefixes every line with the service that wrote it', async ({ onTestFinished }) => {
-    const stack = await startStack({ RECORDS_PORT: String(await freePort()), WEB_PORT: String(await freePort()), LOG_LEVEL: 'info' }, onTestFinished);
+    const stack = await startStack({ RECORDS_PORT: String(await getPort()), WEB_PORT: String(await getPort()), LOG_LEVEL: 'info' }, onTestFinished);
     await stack.waitFor(/press Ctrl\+C to stop/);
     expect(stack.output()).toMatch(/^\[records\] .*records listening on/m);
     expect(stack.output()).toMatch(/^\[web\] +.*web listening on/m);
@@ -98,8 +98,8 @@ describe.concurrent('npm start (scripts/start-stack.ts)', () => {
   });
 
   it('stops web and exits non-zero when records dies', async ({ onTestFinished }) => {
-    const webPort = await freePort();
-    const stack = await startStack({ RECORDS_PORT: String(await freePort()), WEB_PORT: String(webPort) }, onTestFinished);
+    const webPort = await getPort();
+    const stack = await startStack({ RECORDS_PORT: String(await getPort()), WEB_PORT: String(webPort) }, onTestFinished);
     const [, recordsPid] = await stack.waitFor(/records .*pid (\d+)\)/);
     await stack.waitFor(/press Ctrl\+C to stop/);
     process.kill(Number(recordsPid), 'SIGKILL');
@@ -115,7 +115,7 @@ describe.concurrent('npm start (scripts/start-stack.ts)', () => {
     onTestFinished(() => new Promise((resolve) => blocker.close(() => resolve())));
     const address = blocker.address();
     const taken = typeof address === 'object' && address ? address.port : 0;
-    const stack = await startStack({ RECORDS_PORT: String(taken), WEB_PORT: String(await freePort()) }, onTestFinished);
+    const stack = await startStack({ RECORDS_PORT: String(taken), WEB_PORT: String(await getPort()) }, onTestFinished);
     expect(await within(stack.exited, 20_000, 'the stack giving up')).toBe(1);
     expect(stack.output()).toMatch(/EADDRINUSE/);
     expect(stack.output()).toContain('records exited unexpectedly');

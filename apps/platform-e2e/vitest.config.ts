@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    // The tests start the whole local stack and a real browser: allow for a slow, busy CI machine.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
