@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -164,6 +165,24 @@ describe('recipe board', () => {
     expect(await page.locator('table:not(:has(caption))').count()).toBe(0);
     await page.screenshot({ path: path.join(artifacts, 'board-filtered.png') });
     await page.close();
+  });
+
+  test('axe-core finds no WCAG 2 A or AA violation, contrast included', async () => {
+    await runRecipe(repo.root, ['board', '--out', path.join(out, 'site')]);
+    // The page's content security policy refuses injected scripts (as it should): axe runs with it bypassed.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(path.join(out, 'site', 'index.html')).href);
+    // Injected as content, not loaded from a URL: the page itself still requests nothing outside its folder.
+    await page.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') });
+    await page.locator('#snapshots summary').first().click();
+    const violations = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> } }).axe;
+      const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+    });
+    expect(violations).toEqual([]);
+    await context.close();
   });
 
   test('an unknown option or a bad --history is refused with exit 2 and writes nothing', async () => {
