@@ -30,20 +30,30 @@ export interface KnexLogger {
 function knexLog(logger: KnexLogger | undefined): Knex.Config['log'] {
   if (!logger) return undefined;
   const wrap = (write: (object: unknown) => void) => (message: unknown) => write(message instanceof Error ? { err: message } : { msg: String(message) });
-  return { warn: wrap((o) => logger.warn(o)), error: wrap((o) => logger.error(o)), deprecate: wrap((o) => logger.warn(o)), debug: wrap((o) => logger.debug(o)) };
+  // knex failing to connect or evicting a broken connection: the request that met it logs the failure, once.
+  const warn = (message: unknown) => (/^(Connection Error|Acquire connection error)/.test(String(message)) ? logger.debug({ msg: String(message) }) : wrap((o) => logger.warn(o))(message));
+  return { warn, error: wrap((o) => logger.error(o)), deprecate: wrap((o) => logger.warn(o)), debug: wrap((o) => logger.debug(o)) };
 }
 
 /** A knex instance for DATABASE_URL (MySQL through mysql2) or, without it, an SQLite file in DATA_DIR. */
-export function createKnex(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, logger?: KnexLogger): Knex {
+export function createKnex(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'DATABASE_TIMEOUT_MS'>>, logger?: KnexLogger): Knex {
   const log = knexLog(logger);
+  const timeoutMs = config.DATABASE_TIMEOUT_MS ?? 5_000;
   if (config.DATABASE_URL) {
     return knexFactory({
       log,
       client: 'mysql2',
-      connection: { uri: config.DATABASE_URL, connectTimeout: 5_000 } as Knex.MySql2ConnectionConfig,
-      pool: { min: 0, max: 10 },
-      // Fail a request after 5 s without a connection rather than queueing behind a dead database for a minute.
-      acquireConnectionTimeout: 5_000,
+      connection: {
+        uri: config.DATABASE_URL,
+        connectTimeout: timeoutMs,
+        // A peer that vanished without a FIN or RST is found by keepalive probes, not left in the pool for good.
+        enableKeepAlive: true,
+        keepAliveInitialDelay: 10_000,
+      } as Knex.MySql2ConnectionConfig,
+      // Idle connections are closed after 30 s and checked every second, so a dead one is not lent for long.
+      pool: { min: 0, max: 10, idleTimeoutMillis: 30_000, reapIntervalMillis: 1_000 },
+      // Fail a request without a connection rather than queueing behind a dead database for a minute.
+      acquireConnectionTimeout: timeoutMs,
     });
   }
   mkdirSync(config.DATA_DIR, { recursive: true });

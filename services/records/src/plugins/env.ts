@@ -23,6 +23,12 @@ export const configSchema = Type.Object({
   DEMO_SECRET: Type.String({ default: '' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 0 }),
+  DATABASE_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 60_000,
+    default: 5_000,
+    description: 'limit for connecting, for waiting for a pooled connection, and for the statements of one request',
+  }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   MIGRATION_LOCK_TIMEOUT_S: Type.Integer({ minimum: 1, maximum: 3600, default: 120 }),
   APP_VERSION: Type.String({ minLength: 1, default: packageVersion }),

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { createDatabaseProbe } from '../db/probe.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,8 +15,8 @@ export interface Readiness {
   check(): Promise<ReadinessCheck>;
 }
 
-/** A probe must answer before the kubelet gives up on it, even when the database hangs instead of refusing. */
-export const readinessTimeoutMs = 2_000;
+/** A probe must answer before the kubelet gives up on it (1 s by default), even when the database hangs. */
+export const readinessTimeoutMs = 800;
 
 function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -29,6 +30,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
 export default fp(
   async (fastify) => {
     let shuttingDown = false;
+    const database = createDatabaseProbe(fastify.knex, fastify.config.DATABASE_URL, readinessTimeoutMs);
+    fastify.addHook('onClose', () => database.close());
     // Keep-alive connections would otherwise stay open after their last response and hold the drain until they time out.
     fastify.addHook('onSend', (_request, reply, payload, done) => {
       if (shuttingDown) reply.header('connection', 'close');
@@ -42,7 +45,7 @@ export default fp(
         if (shuttingDown) return { ready: false, reason: 'shutting down' };
         try {
           const probe = async () => {
-            await fastify.knex.raw('select 1');
+            await database.check();
             return fastify.migrations.check();
           };
           const schema = await withTimeout(probe(), readinessTimeoutMs, `no answer within ${readinessTimeoutMs} ms`);

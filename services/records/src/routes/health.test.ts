@@ -61,7 +61,7 @@ describe('GET /readyz', () => {
     expect(down.statusCode).toBe(503);
     expect(down.json()).toMatchObject({ status: 'not ready', reason: expect.stringMatching(/^database unavailable: /) });
     expect((await app.inject('/healthz')).statusCode).toBe(200);
-    expect((await app.inject('/')).statusCode).toBe(500);
+    expect((await app.inject('/')).statusCode).toBe(503);
 
     proxy.restore();
     await untilAppReady(app, 10_000);

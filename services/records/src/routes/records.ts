@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { recordCounter } from '../db/queries.ts';
+import { recordCounter, recordInserter } from '../db/queries.ts';
 
 const Summary = Type.Object({
   records: Type.Integer({ description: 'number of rows in the records table' }),
@@ -16,7 +16,8 @@ const StoredRecord = Type.Object({ id: Type.Integer(), name: Type.String() });
 
 const records: FastifyPluginAsyncTypebox = async (fastify) => {
   const { knex, config } = fastify;
-  const countRecords = recordCounter(knex);
+  const countRecords = recordCounter(knex, config.DATABASE_TIMEOUT_MS);
+  const insertRecord = recordInserter(knex, config.DATABASE_TIMEOUT_MS);
 
   fastify.get('/', { schema: { response: { 200: Summary } } }, async () => {
     return {
@@ -30,8 +31,7 @@ const records: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/records', { schema: { body: NewRecord, response: { 201: StoredRecord } } }, async (request, reply) => {
     const { name } = request.body;
-    const [id] = await knex('records').insert({ name });
-    return reply.code(201).send({ id: Number(id), name });
+    return reply.code(201).send({ id: await insertRecord(name), name });
   });
 };
 
