@@ -12,6 +12,11 @@ describe('scriptReferences', () => {
     expect(refs).toMatchObject({ recipeCommands: ['lint', 'set'], recipeFlags: ['set --commit', 'set --push'], nodeScripts: ['tools/ci/src/deployables.ts'] });
   });
 
+  it('finds the flags given to the post-deploy suites and the shell scripts a job runs', () => {
+    const refs = scriptReferences(['npx platform-e2e --env "$ENVIRONMENT" --out "$RUNNER_TEMP/e2e" # --not-this', 'bash tools/ci/kind/e2e-cluster.sh create && npm run e2e -w apps/platform-e2e -- --web-url http://127.0.0.1:8080']);
+    expect(refs).toMatchObject({ platformE2eFlags: ['--env', '--out', '--web-url'], nodeScripts: ['tools/ci/kind/e2e-cluster.sh'] });
+  });
+
   it('collects the run steps of every job of a workflow', () => {
     expect(workflowScripts({ jobs: { a: { steps: [{ uses: 'x' }, { run: 'echo a' }] }, b: { steps: [{ run: 'echo b' }] } } })).toEqual(['echo a', 'echo b']);
   });

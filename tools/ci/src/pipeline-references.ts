@@ -1,23 +1,28 @@
 // What a pipeline's shell scripts call: Nx targets (`nx affected -t ...`, `nx run-many -t ...`,
-// `nx run p:t`), recipe commands (`recipe <command>`) and repository scripts (`node <path>`), so a
-// test can check each against what the workspace really has.
+// `nx run p:t`), recipe commands (`recipe <command>`), the post-deploy suites' flags
+// (`platform-e2e --flag`) and repository scripts (`node <path>`, `bash <path>.sh`), so a test can
+// check each against what the workspace really has.
 export interface References {
   nxTargets: string[];
   recipeCommands: string[];
   /** `command --flag` pairs, e.g. `set --push`. */
   recipeFlags: string[];
+  /** Flags given to the post-deploy suites (`npx platform-e2e --env ...`). */
+  platformE2eFlags: string[];
   nodeScripts: string[];
 }
 
 const TARGET_LIST = /\bnx\s+(?:affected|run-many)\b[^\n;&|]*?\s(?:-t|--targets?)[=\s]+((?:[\w:-]+[\s,]*)+)/g;
 const RUN_TARGET = /\bnx\s+run\s+[\w@/.-]+:([\w-]+)/g;
 const RECIPE = /\brecipe\s+([a-z][\w-]*)([^\n;&|]*)/g;
-const NODE_SCRIPT = /\bnode\s+((?:tools|scripts|services|apps)\/[\w./-]+\.(?:ts|js|mjs))/g;
+const NODE_SCRIPT = /\b(?:node\s+((?:tools|scripts|services|apps)\/[\w./-]+\.(?:ts|js|mjs))|(?:bash|sh)\s+((?:tools|scripts|\.github)\/[\w./-]+\.sh))/g;
+const PLATFORM_E2E = /\bplatform-e2e\b([^\n;&|]*)/g;
 
 export function scriptReferences(scripts: readonly string[]): References {
   const nxTargets = new Set<string>();
   const recipeCommands = new Set<string>();
   const recipeFlags = new Set<string>();
+  const platformE2eFlags = new Set<string>();
   const nodeScripts = new Set<string>();
   for (const script of scripts) {
     for (const line of script.split('\n').map((text) => text.replace(/\s#.*$/, ''))) {
@@ -29,10 +34,11 @@ export function scriptReferences(scripts: readonly string[]): References {
         recipeCommands.add(command);
         for (const [flag] of rest.matchAll(/(?<=\s)--[a-z][\w-]*/g)) recipeFlags.add(`${command} ${flag}`);
       }
-      for (const [, path = ''] of line.matchAll(NODE_SCRIPT)) nodeScripts.add(path);
+      for (const [, rest = ''] of line.matchAll(PLATFORM_E2E)) for (const [flag] of rest.matchAll(/(?<=\s)--[a-z][\w-]*/g)) platformE2eFlags.add(flag);
+      for (const [, nodePath, shellPath] of line.matchAll(NODE_SCRIPT)) nodeScripts.add((nodePath ?? shellPath)!);
     }
   }
-  return { nxTargets: [...nxTargets].sort(), recipeCommands: [...recipeCommands].sort(), recipeFlags: [...recipeFlags].sort(), nodeScripts: [...nodeScripts].sort() };
+  return { nxTargets: [...nxTargets].sort(), recipeCommands: [...recipeCommands].sort(), recipeFlags: [...recipeFlags].sort(), platformE2eFlags: [...platformE2eFlags].sort(), nodeScripts: [...nodeScripts].sort() };
 }
 
 /** Every shell script of a GitHub workflow: the `run:` of each step. */

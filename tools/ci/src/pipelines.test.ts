@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { gitlabJobs, gitlabScripts, scriptReferences, workflowScripts, type References } from './pipeline-references.ts';
-import { recipeCommands, recipeUsage, repoRoot, workspaceProjects } from './test-support/workspace.ts';
+import { platformE2eUsage, recipeCommands, recipeUsage, repoRoot, workspaceProjects } from './test-support/workspace.ts';
 
 interface LintResult {
   message: string;
@@ -37,6 +37,8 @@ function expectReferencesExist(refs: References): void {
     return commands.has(command) && !new RegExp(`${flag}\\b`).test(recipeUsage(command));
   });
   expect(unknownFlags, 'flags missing from the command usage').toEqual([]);
+  const e2eUsage = refs.platformE2eFlags.length ? platformE2eUsage() : '';
+  expect(refs.platformE2eFlags.filter((flag) => !new RegExp(`${flag}\\b`).test(e2eUsage)), 'flags platform-e2e --help does not list').toEqual([]);
 }
 
 describe('actionlint as run here', () => {

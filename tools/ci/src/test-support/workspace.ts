@@ -58,3 +58,11 @@ export function recipeUsage(command: string, root = repoRoot): string {
   }
   return usage;
 }
+
+let e2eUsage: string | undefined;
+
+/** The usage text of the post-deploy suites (`platform-e2e --help`). */
+export function platformE2eUsage(root = repoRoot): string {
+  e2eUsage ??= execFileSync(process.execPath, [join(root, 'apps/platform-e2e/bin/platform-e2e.js'), '--help'], { cwd: root, encoding: 'utf8' });
+  return e2eUsage;
+}
