@@ -48,6 +48,8 @@ export async function main(argv: string[], io = { stdout: (t: string) => process
       throw new RecipeError(`unknown command "${name}"`, { hint: `run "recipe --help" for the list: ${Object.keys(commands).join(', ')}` });
     }
     const command = (await entry.load()).default;
+    // Loaded with the command (which needs it anyway), so that `recipe --help` stays fast.
+    const { findRoot } = await import('./io/releases.ts');
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true });
@@ -63,6 +65,7 @@ export async function main(argv: string[], io = { stdout: (t: string) => process
       positionals: parsed.positionals,
       cwd: process.cwd(),
       env: process.env,
+      root: () => findRoot(process.cwd(), process.env),
       json: Boolean(parsed.values.json),
       stdout: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
       stderr: (text) => io.stderr(text.endsWith('\n') ? text : `${text}\n`),

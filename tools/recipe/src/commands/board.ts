@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { serveFolder, watchFolder } from '../io/board-server.ts';
-import { findRoot } from '../io/releases.ts';
 import { RecipeError } from '../model/errors.ts';
 import { plural } from '../model/format.ts';
 import { gatherBoard, writeBoard } from '../operations/board.ts';
@@ -32,7 +31,7 @@ Options:
   },
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new RecipeError(`unexpected argument "${ctx.positionals[0]}"`, { hint: 'recipe board [--out <dir>] [--serve]' });
-    const root = findRoot(ctx.cwd, ctx.env);
+    const root = ctx.root();
     const historyLimit = ctx.values.history === undefined ? 50 : Number(ctx.values.history);
     if (!Number.isInteger(historyLimit) || historyLimit < 1) throw new RecipeError(`--history must be a positive whole number, not "${String(ctx.values.history)}"`, { field: '--history', hint: 'e.g. --history 20' });
     const port = ctx.values.port === undefined ? 0 : Number(ctx.values.port);

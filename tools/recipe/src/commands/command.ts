@@ -1,4 +1,6 @@
+// The contract between the shell (cli.ts) and the command files, and the flags several commands share.
 import type { ParseArgsConfig } from 'node:util';
+import { RecipeError } from '../model/errors.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -9,6 +11,8 @@ export interface CommandContext {
   /** Where the command was invoked; the repository root is found from here. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The repository root (RECIPE_ROOT, else the nearest folder upwards with releases/environments.yaml); throws when there is none. */
+  root: () => string;
   json: boolean;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -23,4 +27,23 @@ export interface Command {
   options: OptionSpec;
   /** Returns the exit code: 0 success, 1 a check found problems. Throws RecipeError for bad input. */
   run(context: CommandContext): Promise<number>;
+}
+
+/** `--commit` and `--push`, as set, hold, unhold and snapshot take them. */
+export const commitOptions = {
+  commit: { type: 'boolean', default: false },
+  push: { type: 'boolean', default: false },
+} as const satisfies OptionSpec;
+
+/** How verify and snapshot reach the cluster. */
+export const clusterOptions = {
+  context: { type: 'string' },
+  timeout: { type: 'string', default: '20' },
+} as const satisfies OptionSpec;
+
+/** `--timeout <seconds>` in milliseconds. */
+export function parseTimeout(value: unknown): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new RecipeError(`--timeout "${String(value)}" is not a number of seconds`, { field: '--timeout', hint: 'e.g. --timeout 30' });
+  return seconds * 1000;
 }

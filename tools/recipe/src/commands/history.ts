@@ -1,7 +1,7 @@
-import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 import { shortCommit, table } from '../model/format.ts';
-import { findRoot, loadReleases, recipePath } from '../io/releases.ts';
+import { recipePath } from '../io/releases.ts';
+import { environment } from '../operations/environments.ts';
 import { environmentHistory } from '../operations/history.ts';
 import type { Command } from './command.ts';
 
@@ -21,9 +21,8 @@ Options:
   options: { limit: { type: 'string' } },
   async run(ctx) {
     const [envName] = ctx.positionals;
-    const root = findRoot(ctx.cwd, ctx.env);
-    const releases = await loadReleases(root);
-    const env = findEnvironment(releases.environments, envName);
+    const root = ctx.root();
+    const env = await environment(root, envName);
     const limit = ctx.values.limit === undefined ? Infinity : Number(ctx.values.limit);
     if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new RecipeError(`--limit must be a positive whole number, not "${String(ctx.values.limit)}"`, { hint: 'e.g. --limit 20' });
     const file = recipePath(env.name);

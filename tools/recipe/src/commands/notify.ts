@@ -1,4 +1,4 @@
-import { findRoot, loadReleases } from '../io/releases.ts';
+import { loadReleases } from '../io/releases.ts';
 import { loadSnapshot } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
@@ -50,7 +50,7 @@ Options:
     const link = ctx.values.link as string | undefined;
     if (link !== undefined && !/^https?:\/\//i.test(link)) throw new RecipeError(`--link "${link}" is not an http(s) URL`, { field: '--link', hint: 'give the pull request or pipeline run URL' });
 
-    const root = findRoot(ctx.cwd, ctx.env);
+    const root = ctx.root();
     const releases = await loadReleases(root);
     const env = findEnvironment(releases.environments, envName);
     const snapshotId = ctx.values.snapshot as string | undefined;

@@ -1,10 +1,7 @@
-import { listSnapshots } from '../io/snapshot-store.ts';
-import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
-import { chooseSnapshot } from '../model/gates.ts';
-import { nothingToChange, planPromotion, promotionBranch } from '../model/promotion.ts';
+import { promote } from '../operations/promote.ts';
 import type { Command } from './command.ts';
-import { runFlow } from './promote-flow.ts';
+import { printFlow } from './print-flow.ts';
 
 const command: Command = {
   summary: 'fill an environment from a snapshot of the one before it, by pull request, through its gates',
@@ -47,36 +44,16 @@ Options:
     const override = ctx.values.override as string | undefined;
     if (override !== undefined && override.trim() === '') throw new RecipeError('--override needs a reason', { field: '--override', hint: 'say why, e.g. --override "hotfix for INC-42"' });
     const only = (ctx.values.only as string[]).flatMap((value) => value.split(',')).map((s) => s.trim()).filter(Boolean);
-    return runFlow({
-      ctx,
-      kind: 'promote',
-      environment: envName,
-      dryRun: Boolean(ctx.values['dry-run']),
-      push: !ctx.values['no-push'],
-      async plan(dir, releases) {
-        const env = findEnvironment(releases.environments, envName);
-        if (!env.from) {
-          throw new RecipeError(`${env.name} is the first environment: there is nothing to promote it from`, { file: 'releases/environments.yaml', field: `environments.${env.name}.from`, hint: `update it with "recipe set ${env.name} <service>=<commit>"` });
-        }
-        const { snapshots } = await listSnapshots(dir);
-        const evaluation = chooseSnapshot({ name: env.name, from: env.from, gates: env.gates }, snapshots, new Date(), ctx.values.snapshot as string | undefined);
-        const current = releases.recipes.get(env.name)!.recipe;
-        const plan = planPromotion({
-          environment: env.name,
-          from: env.from,
-          current,
-          snapshot: evaluation.snapshot,
-          unmetGates: evaluation.unmet,
-          knownServices: Object.keys(releases.environments.services),
-          ...(only.length > 0 ? { only } : {}),
-          ...(override ? { override } : {}),
-        });
-        if (nothingToChange(plan, current)) {
-          return { nothing: `${env.name} already runs snapshot ${evaluation.snapshot.id.slice(0, 12)}: nothing to change (no branch ${promotionBranch('promote', env.name)}, no pull request)` };
-        }
-        return { plan, evaluation };
-      },
+    const options = { environment: envName, kind: 'promote' as const, dryRun: Boolean(ctx.values['dry-run']), push: !ctx.values['no-push'] };
+    const result = await promote({
+      root: ctx.root(),
+      env: ctx.env,
+      ...options,
+      ...(ctx.values.snapshot === undefined ? {} : { snapshot: ctx.values.snapshot as string }),
+      ...(override === undefined ? {} : { override }),
+      only,
     });
+    return printFlow(ctx, options, result);
   },
 };
 

@@ -1,6 +1,7 @@
 import { RecipeError } from '../model/errors.ts';
-import type { Command } from './command.ts';
-import { changeHold, commitOptions } from './hold.ts';
+import { changeHold } from '../operations/hold.ts';
+import { commitOptions, type Command } from './command.ts';
+import { printHold } from './print.ts';
 
 const command: Command = {
   summary: 'lift the hold of an environment so that recipe set may move it again',
@@ -16,7 +17,7 @@ Options:
   async run(ctx) {
     const [envName, ...extra] = ctx.positionals;
     if (!envName || extra.length > 0) throw new RecipeError('expected exactly one environment', { hint: 'recipe unhold <env>' });
-    return changeHold(ctx, envName, null);
+    return printHold(ctx, await changeHold({ root: ctx.root(), environment: envName, hold: null, commit: Boolean(ctx.values.commit), push: Boolean(ctx.values.push) }));
   },
 };
 

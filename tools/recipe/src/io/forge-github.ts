@@ -1,9 +1,16 @@
 // GitHub (and GitHub Enterprise, through its API URL) via @octokit/rest.
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { RecipeError } from '../model/errors.ts';
-import { forgeError, networkDetail, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
+import { forgeError, networkDetail, registerForge, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+// The client library is loaded only when a pull request is opened.
+registerForge('github', {
+  name: 'GitHub',
+  tokenVariable: 'GITHUB_TOKEN',
+  open: async (config, token) => new GitHubForge((await import('@octokit/rest')).Octokit, config, token),
+});
 
 export class GitHubForge implements Forge {
   readonly name = 'GitHub';
@@ -13,7 +20,7 @@ export class GitHubForge implements Forge {
   readonly #apiUrl: string;
   readonly #project: string;
 
-  constructor(config: ForgeConfig, token: string) {
+  constructor(OctokitClass: typeof Octokit, config: ForgeConfig, token: string) {
     const [owner, repo, ...rest] = config.project.split('/');
     if (!owner || !repo || rest.length > 0) {
       throw new RecipeError(`"${config.project}" is not a GitHub repository`, { file: 'environments.yaml', field: 'repository.forge.project', hint: 'write owner/repo, e.g. acme/platform' });
@@ -22,7 +29,7 @@ export class GitHubForge implements Forge {
     this.#repo = repo;
     this.#project = config.project;
     this.#apiUrl = (config.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
-    this.#octokit = new Octokit({ auth: token, baseUrl: this.#apiUrl, userAgent: 'recipe', log: silent });
+    this.#octokit = new OctokitClass({ auth: token, baseUrl: this.#apiUrl, userAgent: 'recipe', log: silent });
   }
 
   async upsertPullRequest(request: PullRequestRequest): Promise<PullRequestResult> {

@@ -1,6 +1,13 @@
 // GitLab (gitlab.com or self-hosted, through its API URL) via @gitbeaker/rest: merge requests.
-import { Gitlab } from '@gitbeaker/rest';
-import { forgeError, networkDetail, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
+import type { Gitlab } from '@gitbeaker/rest';
+import { forgeError, networkDetail, registerForge, type Forge, type ForgeConfig, type PullRequestRequest, type PullRequestResult } from './forge.ts';
+
+// The client library is loaded only when a merge request is opened.
+registerForge('gitlab', {
+  name: 'GitLab',
+  tokenVariable: 'GITLAB_TOKEN',
+  open: async (config, token) => new GitLabForge((await import('@gitbeaker/rest')).Gitlab, config, token),
+});
 
 export class GitLabForge implements Forge {
   readonly name = 'GitLab';
@@ -8,12 +15,12 @@ export class GitLabForge implements Forge {
   readonly #apiUrl: string;
   readonly #project: string;
 
-  constructor(config: ForgeConfig, token: string) {
+  constructor(GitlabClass: typeof Gitlab, config: ForgeConfig, token: string) {
     this.#project = config.project;
     this.#apiUrl = (config.apiUrl ?? 'https://gitlab.com/api/v4').replace(/\/+$/, '');
     // gitbeaker appends /api/v4 to the host itself.
     const host = this.#apiUrl.replace(/\/api\/v4$/, '');
-    this.#api = new Gitlab({ host, token, queryTimeout: 30_000 });
+    this.#api = new GitlabClass({ host, token, queryTimeout: 30_000 });
   }
 
   async upsertPullRequest(request: PullRequestRequest): Promise<PullRequestResult> {

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecipeError } from '../model/errors.ts';
 import { startFakeGitHub, startFakeGitLab, type FakeForge } from '../test-support/fake-forge.ts';
-import { forgeToken, openForge, type ForgeConfig, type PullRequestRequest } from './forge.ts';
+import { forgeToken, openForge, type ForgeConfig, type PullRequestRequest } from './forges.ts';
 
 const request: PullRequestRequest = {
   head: 'recipe/promote-prod',

@@ -1,5 +1,6 @@
-// The forge (GitHub, GitLab) behind one small interface: open or update the pull request of a
-// branch. The adapters are imported lazily so commands that never talk to a forge stay fast.
+// The forge behind one small interface: open or update the pull request of a branch. Adapters
+// (forge-github.ts, forge-gitlab.ts) depend on this module and register themselves, as kargo's
+// gitprovider does; this module never imports them. forges.ts loads the ones this package ships.
 import { RecipeError } from '../model/errors.ts';
 
 export type ForgeType = 'github' | 'gitlab';
@@ -37,23 +38,49 @@ export interface Forge {
   upsertPullRequest(request: PullRequestRequest): Promise<PullRequestResult>;
 }
 
-export const TOKEN_VARIABLES: Record<ForgeType, string> = { github: 'GITHUB_TOKEN', gitlab: 'GITLAB_TOKEN' };
+/** What an adapter registers under its `repository.forge.type`. */
+export interface ForgeProvider {
+  /** "GitHub" or "GitLab", for messages. */
+  name: string;
+  /** The environment variable that holds the token. */
+  tokenVariable: string;
+  /** Builds the client; may import its library lazily so that loading the adapter stays cheap. */
+  open(config: ForgeConfig, token: string): Promise<Forge>;
+}
+
+const providers = new Map<string, ForgeProvider>();
+
+/** Called by each adapter when its module is loaded. */
+export function registerForge(type: ForgeType, provider: ForgeProvider): void {
+  providers.set(type, provider);
+}
+
+function provider(config: ForgeConfig): ForgeProvider {
+  const found = providers.get(config.type);
+  if (!found) {
+    throw new RecipeError(`no forge adapter is registered for "${config.type}"`, {
+      file: 'releases/environments.yaml',
+      field: 'repository.forge.type',
+      hint: `use one of: ${[...providers.keys()].join(', ') || 'none is loaded: import the adapters (io/forges.ts) first'}`,
+    });
+  }
+  return found;
+}
 
 /** The token for the forge, or a RecipeError naming the variable to set. */
 export function forgeToken(config: ForgeConfig, env: NodeJS.ProcessEnv): string {
-  const variable = TOKEN_VARIABLES[config.type];
-  const token = env[variable];
+  const { name, tokenVariable } = provider(config);
+  const token = env[tokenVariable];
   if (!token) {
-    throw new RecipeError(`${variable} is not set: a token is needed to open the pull request on ${config.type === 'github' ? 'GitHub' : 'GitLab'}`, {
-      hint: `export ${variable}=<a token allowed to open pull requests on ${config.project}>, or pass --no-push to commit locally only`,
+    throw new RecipeError(`${tokenVariable} is not set: a token is needed to open the pull request on ${name}`, {
+      hint: `export ${tokenVariable}=<a token allowed to open pull requests on ${config.project}>, or pass --no-push to commit locally only`,
     });
   }
   return token;
 }
 
 export async function openForge(config: ForgeConfig, token: string): Promise<Forge> {
-  if (config.type === 'github') return new (await import('./forge-github.ts')).GitHubForge(config, token);
-  return new (await import('./forge-gitlab.ts')).GitLabForge(config, token);
+  return provider(config).open(config, token);
 }
 
 /** What an adapter knows about a failed request, turned into a message for people. */

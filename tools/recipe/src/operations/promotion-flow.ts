@@ -1,4 +1,4 @@
-// What `recipe promote` and `recipe rollback` share: build the change in a temporary worktree at
+// What promote and rollback share: build the change in a temporary worktree at
 // the remote's base branch (the checkout is never touched; only releases/ is checked out there), commit it on recipe/<kind>-<env>,
 // push it with a lease, open or update the pull request, and start over on a fresh base when
 // another run got there first (bounded, never merging).
@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { commitPaths, git, runGit } from '../io/git.ts';
 import { findHelm } from '../io/helm.ts';
-import { forgeToken, openForge, type PullRequestResult } from '../io/forge.ts';
-import { findRoot, fluxDir, loadReleases, recipePath, RELEASES, writeFilesAtomically, type Releases } from '../io/releases.ts';
+import { forgeToken, openForge, type PullRequestResult } from '../io/forges.ts';
+import { fluxDir, loadReleases, recipePath, RELEASES, writeFilesAtomically, type Releases } from '../io/releases.ts';
 import { serviceDeltas } from '../model/changelog.ts';
 import { RecipeError } from '../model/errors.ts';
 import type { GateEvaluation } from '../model/gates.ts';
@@ -17,7 +17,6 @@ import { editRecipeText } from '../model/promotion-recipe.ts';
 import { renderPullRequest, type ChangelogEntry, type PullRequestContent, type ServiceHistory } from '../model/pull-request.ts';
 import { validateRecipe, type Hold } from '../model/recipe.ts';
 import { parseYamlFile } from '../model/yaml-file.ts';
-import type { CommandContext } from './command.ts';
 import { changelogs, manifestDiffs } from './diff.ts';
 import { planEnvironmentRender } from './render.ts';
 
@@ -30,7 +29,9 @@ export type Planned =
   | { plan: PromotionPlan; evaluation?: GateEvaluation; hold?: Hold };
 
 export interface FlowOptions {
-  ctx: CommandContext;
+  root: string;
+  /** The process environment: forge tokens, HELM. */
+  env: NodeJS.ProcessEnv;
   kind: PromotionPlan['kind'];
   environment: string;
   dryRun: boolean;
@@ -51,38 +52,9 @@ export interface FlowResult {
   nothing?: string;
 }
 
-export async function runFlow(options: FlowOptions): Promise<number> {
-  const { ctx } = options;
-  const result = await flow(options);
-  if (ctx.json) {
-    ctx.stdout(JSON.stringify({ environment: options.environment, kind: options.kind, ...result, content: result.content && { title: result.content.title, labels: result.content.labels, truncated: result.content.truncated } }, null, 2));
-    return 0;
-  }
-  if (result.nothing) {
-    ctx.stdout(result.nothing);
-    return 0;
-  }
-  const lines = [result.content!.title];
-  if (options.dryRun) {
-    lines.push('', result.content!.body, '', `dry run: nothing was written, committed, pushed or opened (branch would be ${result.branch})`);
-  } else if (!options.push) {
-    lines.push(`committed ${shortCommit(result.commit)} on the local branch ${result.branch} (not pushed)`);
-  } else {
-    lines.push(`pushed ${shortCommit(result.commit)} to ${REMOTE} ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`);
-    if (!result.pullRequest) lines.push('no repository.forge in releases/environments.yaml: open the pull request by hand');
-    else {
-      const name = result.forge === 'gitlab' ? `merge request !${result.pullRequest.number}` : `pull request #${result.pullRequest.number}`;
-      lines.push(`${result.pullRequest.action === 'created' ? 'opened' : 'updated'} ${name}: ${result.pullRequest.url}`);
-    }
-    if (result.content!.truncated) lines.push('the manifest diff was truncated in the pull request body to fit the forge limit');
-  }
-  ctx.stdout(lines.join('\n'));
-  return 0;
-}
-
-async function flow(options: FlowOptions): Promise<FlowResult> {
-  const { ctx, kind, environment, dryRun, push } = options;
-  const root = findRoot(ctx.cwd, ctx.env);
+/** Plans at the base branch, then writes, commits, pushes and opens the pull request as `options` say. */
+export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult> {
+  const { root, env, kind, environment, dryRun, push } = options;
   const releases = await loadReleases(root);
   const repository = releases.environments.repository;
   const branch = promotionBranch(kind, environment);
@@ -120,12 +92,12 @@ async function flow(options: FlowOptions): Promise<FlowResult> {
         repository: { webUrl: repository.webUrl, forge: repository.forge?.type ?? 'github', baseBranch: repository.baseBranch },
         ...(await serviceHistory(worktree, releasesAtBase, planned.plan)),
         ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
-        manifestDiff: await renderedDiff(worktree, releasesAtBase, planned.plan, ctx.env, diff),
+        manifestDiff: await renderedDiff(worktree, releasesAtBase, planned.plan, env, diff),
       });
       if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt };
 
       // Ask for the token before anything is pushed (after the gates, which need none).
-      const token = usePush && repository.forge ? forgeToken(repository.forge, ctx.env) : undefined;
+      const token = usePush && repository.forge ? forgeToken(repository.forge, env) : undefined;
       const commit = await commitPaths(worktree, paths, commitMessage(content, planned.plan));
       if (!push) {
         const checkedOut = await runGit(root, ['branch', '--force', branch, commit]);

@@ -1,0 +1,164 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { RecipeError } from '../model/errors.ts';
+import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile } from '../model/snapshot.ts';
+import { locate, parseYamlFile } from '../model/yaml-file.ts';
+import { evidencePath, storedDigest } from '../io/evidence-store.ts';
+import { existingCommits } from '../io/git.ts';
+import { fluxDir, loadReleasesWithProblems, RELEASES, type Releases } from '../io/releases.ts';
+import { planEnvironmentRender } from './render.ts';
+
+export interface LintProblem {
+  severity: 'error' | 'warning';
+  problem: RecipeError;
+}
+
+async function yamlFilesUnder(root: string, dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(path.join(root, dir), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...(await yamlFilesUnder(root, rel)));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(rel);
+  }
+  return out;
+}
+
+/** Any `kind: Secret` document that is not SOPS-encrypted, in any YAML file under releases/. */
+export async function plaintextSecrets(root: string): Promise<RecipeError[]> {
+  const problems: RecipeError[] = [];
+  for (const file of await yamlFilesUnder(root, RELEASES)) {
+    const text = await readFile(path.join(root, file), 'utf8');
+    if (!/kind:\s*["']?Secret\b/.test(text)) continue;
+    const lineCounter = new LineCounter();
+    for (const doc of parseAllDocuments(text, { lineCounter })) {
+      if (!('contents' in doc) || !isMap(doc.contents)) continue;
+      const kind: unknown = doc.contents.get('kind', true);
+      if (!isScalar(kind) || kind.value !== 'Secret' || doc.contents.has('sops')) continue;
+      const pos = kind.range ? lineCounter.linePos(kind.range[0]) : { line: 1, col: 1 };
+      problems.push(new RecipeError('a plaintext Kubernetes Secret is committed under releases/', {
+        file,
+        line: pos.line,
+        column: pos.col,
+        field: 'kind',
+        exitCode: 1,
+        hint: 'remove it (and rotate what it held); keep secrets in the cluster (an existing Secret the chart references) or commit them encrypted (SOPS)',
+      }));
+    }
+  }
+  return problems;
+}
+
+/** Every problem of the releases folder, errors and warnings. */
+export async function lintReleases(root: string): Promise<LintProblem[]> {
+  const { releases, problems } = await loadReleasesWithProblems(root);
+  const out: LintProblem[] = problems.map((problem) => ({ severity: 'error', problem }));
+  const error = (problem: RecipeError) => out.push({ severity: 'error', problem });
+  out.push(...(await plaintextSecrets(root)).map((problem) => ({ severity: 'error' as const, problem })));
+  const snapshotFiles = await yamlFilesUnder(root, `${RELEASES}/${SNAPSHOTS_DIR}`);
+  const validSnapshots = new Set<string>();
+  for (const file of snapshotFiles) {
+    const text = await readFile(path.join(root, file), 'utf8');
+    const found = validateSnapshotFile(file, text);
+    found.forEach(error);
+    if (found.length === 0) {
+      validSnapshots.add(path.basename(file));
+      (await evidenceProblems(root, file, text)).forEach(error);
+    }
+  }
+  if (!releases) return out;
+  await lintFolders(releases, error);
+  await lintCommits(releases, error);
+  lintSnapshots(releases, validSnapshots, new Set(snapshotFiles.map((file) => path.basename(file))), out);
+  for (const env of releases.recipes.keys()) {
+    try {
+      const plan = await planEnvironmentRender(releases, env);
+      for (const difference of plan.differences) {
+        error(new RecipeError(`stale render: ${difference.change === 'added' ? 'missing' : difference.change === 'removed' ? 'should not exist' : 'out of date'}`, { file: `${fluxDir(env)}/${difference.file}`, exitCode: 1, hint: 'run "recipe render" and commit the result' }));
+      }
+    } catch (failure) {
+      if (failure instanceof RecipeError) error(failure);
+      else throw failure;
+    }
+  }
+  return out;
+}
+
+/** Each stored report a snapshot names must be in the evidence store, under the hash of its content. */
+async function evidenceProblems(root: string, file: string, text: string): Promise<RecipeError[]> {
+  const snapshot = parseSnapshot(file, text);
+  const yaml = parseYamlFile(text, file);
+  const problems: RecipeError[] = [];
+  for (const [index, verification] of snapshot.verifications.entries()) {
+    for (const [n, evidence] of verification.evidence.entries()) {
+      if (evidence.check === undefined) continue;
+      const where = { file, ...locate(yaml, ['verifications', index, 'evidence', n, 'file']), field: `verifications[${index}].evidence[${n}].file`, exitCode: 1 as const };
+      const digest = await storedDigest(root, evidence.file);
+      if (evidence.file !== evidencePath(evidence.sha256)) {
+        problems.push(new RecipeError(`the ${evidence.check} report is not in the evidence store: expected ${evidencePath(evidence.sha256)}`, { ...where, hint: 'record reports with "recipe snapshot --evidence <check>=<junit.xml>"; a snapshot is never edited by hand' }));
+      } else if (digest === undefined) {
+        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} does not exist`, { ...where, hint: `restore it from git history (git log --all -- ${evidence.file})` }));
+      } else if (digest !== evidence.sha256) {
+        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} was edited: its content hashes to ${digest}`, { ...where, hint: `restore it from git history (git checkout <commit> -- ${evidence.file})` }));
+      }
+    }
+  }
+  return problems;
+}
+
+async function lintFolders(releases: Releases, error: (problem: RecipeError) => void): Promise<void> {
+  const known = new Set(releases.environments.environments.map((env) => env.name));
+  const entries = await readdir(path.join(releases.root, RELEASES), { withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name === SNAPSHOTS_DIR || entry.name.startsWith('.') || known.has(entry.name)) continue;
+    error(new RecipeError(`folder for unknown environment "${entry.name}"`, { file: `${RELEASES}/${entry.name}`, exitCode: 1, hint: `add "${entry.name}" under environments: in releases/environments.yaml, or remove the folder` }));
+  }
+}
+
+async function lintCommits(releases: Releases, error: (problem: RecipeError) => void): Promise<void> {
+  const all = [...releases.recipes.values()].flatMap(({ recipe }) => Object.values(recipe.services).map((entry) => entry.commit));
+  const found = await existingCommits(releases.root, all).catch(() => undefined);
+  if (!found) return;
+  for (const { env, yaml, recipe } of releases.recipes.values()) {
+    for (const [service, entry] of Object.entries(recipe.services)) {
+      if (found.has(entry.commit)) continue;
+      error(new RecipeError(`commit ${entry.commit} of ${service} does not exist in this repository`, {
+        file: yaml.file,
+        ...locate(yaml, ['services', service, 'commit']),
+        field: `services.${service}.commit`,
+        exitCode: 1,
+        hint: `use a commit of this repository (a shallow clone needs "git fetch --unshallow"); ${env} cannot run a commit that was never built`,
+      }));
+    }
+  }
+}
+
+function lintSnapshots(releases: Releases, valid: ReadonlySet<string>, present: ReadonlySet<string>, out: LintProblem[]): void {
+  for (const env of releases.environments.environments) {
+    const file = releases.recipes.get(env.name);
+    if (!file) continue;
+    const { recipe, yaml } = file;
+    if (recipe.snapshot === undefined) {
+      if (env.from !== undefined && !env.auto && recipe.override === undefined && Object.keys(recipe.services).length > 0) {
+        out.push({ severity: 'warning', problem: new RecipeError(`no snapshot vouches for the combination ${env.name} runs`, { file: yaml.file, line: 1, column: 1, field: 'snapshot', exitCode: 1, hint: `promote to it with "recipe promote ${env.name}", or say why in "override:"` }) });
+      }
+      continue;
+    }
+    const combination = Object.fromEntries(Object.entries(recipe.services).map(([name, entry]) => [name, { commit: entry.commit, image: releases.environments.services[name]?.image ?? '' }]));
+    const where = { file: yaml.file, ...locate(yaml, ['snapshot']), field: 'snapshot', exitCode: 1 as const };
+    const name = snapshotFileName(recipe.snapshot);
+    if (snapshotId(combination) !== recipe.snapshot) {
+      out.push({ severity: 'error', problem: new RecipeError(`the services do not match snapshot ${recipe.snapshot.slice(0, 12)}: the recipe's combination hashes to ${snapshotId(combination).slice(0, 12)}`, { ...where, hint: 'promote from the snapshot again, or remove "snapshot:" (and say why in "override:")' }) });
+    } else if (!present.has(name)) {
+      out.push({ severity: 'error', problem: new RecipeError(`snapshot ${recipe.snapshot.slice(0, 12)} does not exist`, { ...where, hint: `restore releases/${SNAPSHOTS_DIR}/${name}, or remove "snapshot:"` }) });
+    } else if (!valid.has(name)) {
+      out.push({ severity: 'error', problem: new RecipeError(`snapshot ${recipe.snapshot.slice(0, 12)} is invalid (see its own problem)`, { ...where, hint: `fix releases/${SNAPSHOTS_DIR}/${name}` }) });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { fileHistory, resolveCommit, showFile } from '../io/git.ts';
+import { recipePath, type Releases } from '../io/releases.ts';
+import { listSnapshots } from '../io/snapshot-store.ts';
+import { findEnvironment } from '../model/environments.ts';
+import { RecipeError } from '../model/errors.ts';
+import { nothingToChange, planRollback, promotionBranch, type PlanSource, type ServiceVersion } from '../model/promotion.ts';
+import { validateRecipe, type Recipe } from '../model/recipe.ts';
+import { idMatches } from '../model/snapshot.ts';
+import { parseYamlFile } from '../model/yaml-file.ts';
+import { holdAuthor, isoNow } from './hold.ts';
+import { runPromotionFlow, type FlowResult } from './promotion-flow.ts';
+
+interface Target {
+  source: PlanSource;
+  services: Record<string, ServiceVersion>;
+  snapshotId?: string;
+}
+
+export interface RollbackOptions {
+  root: string;
+  /** The process environment: forge tokens, HELM. */
+  env: NodeJS.ProcessEnv;
+  environment: string;
+  /** A snapshot id (7+ hex digits) or a git revision of the releases; default: the previous recipe that ran other commits. */
+  to?: string;
+  /** The hold's reason; default: what was rolled back, to what. */
+  reason?: string;
+  dryRun?: boolean;
+  push?: boolean;
+}
+
+/**
+ * `recipe rollback`: puts the environment back to an earlier recipe or snapshot on the branch
+ * recipe/rollback-<env>, with a hold, and opens (or updates) the pull request.
+ */
+export async function rollback(options: RollbackOptions): Promise<FlowResult> {
+  const { environment: envName, to, reason } = options;
+  return runPromotionFlow({
+    root: options.root,
+    env: options.env,
+    kind: 'rollback',
+    environment: envName,
+    dryRun: Boolean(options.dryRun),
+    push: options.push ?? true,
+    async plan(dir, releases) {
+      const env = findEnvironment(releases.environments, envName);
+      const current = releases.recipes.get(env.name)!.recipe;
+      const target = to === undefined ? await previousRecipe(dir, releases, env.name, current) : await resolveTarget(dir, releases, env.name, to);
+      const plan = planRollback({ environment: env.name, current, target, ...(reason ? { reason } : {}) });
+      if (nothingToChange(plan, current)) {
+        return { nothing: `${env.name} already runs what ${to ?? 'its previous recipe'} names: nothing to change (no branch ${promotionBranch('rollback', env.name)}, no pull request)` };
+      }
+      return { plan, hold: { reason: plan.hold!.reason, since: isoNow(), by: await holdAuthor(dir, options.env) } };
+    },
+  });
+}
+
+function services(recipe: Recipe): Record<string, ServiceVersion> {
+  return Object.fromEntries(Object.entries(recipe.services).map(([name, s]) => [name, s.version === undefined ? { commit: s.commit } : { commit: s.commit, version: s.version }]));
+}
+
+function sameServices(a: Recipe['services'], b: Recipe['services']): boolean {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names].every((name) => a[name]?.commit === b[name]?.commit);
+}
+
+/** The recipe of `env` at a releases commit, validated; undefined when the file did not exist there. */
+async function recipeAt(dir: string, releases: Releases, env: string, commit: string): Promise<Recipe | undefined> {
+  const file = recipePath(env);
+  const text = await showFile(dir, commit, file);
+  if (text === undefined) return undefined;
+  const { value, problems } = validateRecipe(parseYamlFile(text, `${file}@${commit.slice(0, 7)}`), env, releases.environments);
+  if (!value) throw problems[0]!;
+  return value;
+}
+
+/** The newest earlier version of the recipe that ran other commits than now. */
+async function previousRecipe(dir: string, releases: Releases, env: string, current: Recipe): Promise<Target> {
+  for (const revision of await fileHistory(dir, recipePath(env))) {
+    const recipe = await recipeAt(dir, releases, env, revision.commit);
+    if (recipe && !sameServices(recipe.services, current.services)) {
+      return { source: { type: 'revision', revision: revision.commit, commit: revision.commit }, services: services(recipe), ...(recipe.snapshot ? { snapshotId: recipe.snapshot } : {}) };
+    }
+  }
+  throw new RecipeError(`${recipePath(env)} has no earlier version that ran other commits: there is nothing to roll back to`, {
+    exitCode: 1,
+    hint: `name the target: recipe rollback ${env} --to <snapshot-id|git-rev>`,
+  });
+}
+
+async function resolveTarget(dir: string, releases: Releases, env: string, to: string): Promise<Target> {
+  if (/^[0-9a-f]{7,64}$/i.test(to)) {
+    const { snapshots } = await listSnapshots(dir);
+    const matching = snapshots.filter((s) => idMatches(s.id, to));
+    if (matching.length === 1) {
+      const snapshot = matching[0]!;
+      const target = Object.fromEntries(Object.entries(snapshot.services).map(([name, s]) => [name, s.version === undefined ? { commit: s.commit } : { commit: s.commit, version: s.version }]));
+      return { source: { type: 'snapshot', id: snapshot.id, environment: snapshot.environment }, services: target, snapshotId: snapshot.id };
+    }
+  }
+  const commit = await resolveCommit(dir, to, '--to');
+  if (commit === undefined) {
+    throw new RecipeError(`--to ${to} is neither a snapshot nor a git revision`, { field: '--to', hint: 'give a snapshot id (7+ hex digits, see releases/snapshots/) or a revision such as HEAD~1 or a commit SHA' });
+  }
+  const recipe = await recipeAt(dir, releases, env, commit);
+  if (!recipe) throw new RecipeError(`${recipePath(env)} does not exist at ${to}`, { field: '--to', hint: 'pick a revision where the environment had a recipe' });
+  return { source: { type: 'revision', revision: to, commit }, services: services(recipe), ...(recipe.snapshot ? { snapshotId: recipe.snapshot } : {}) };
+}
