@@ -1,6 +1,7 @@
 // The pipeline files of this repository: GitHub workflows pass actionlint, pin every action by
 // commit SHA and declare least permissions; the GitLab pipeline parses and is consistent; both only
 // call Nx targets, recipe commands and scripts that exist.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -72,6 +73,28 @@ describe.each(workflows)('.github/workflows/%s', (name) => {
 
   it('calls only Nx targets, recipe commands and scripts that exist', () => {
     expectReferencesExist(scriptReferences(workflowScripts(workflow)));
+  });
+});
+
+describe('tools/ci/kind/e2e.sh (the steps of e2e-kind.yml)', () => {
+  const script = join(repoRoot, 'tools/ci/kind/e2e.sh');
+
+  it('is valid bash', () => {
+    expect(() => execFileSync('bash', ['-n', script], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('refuses an unknown step with its usage', () => {
+    const result = spawnSync('bash', [script, 'deploy'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('usage: bash tools/ci/kind/e2e.sh images|serve|flux|mysql|reconcile|verify|suites|debug');
+  });
+
+  it('calls only Nx targets, recipe commands, platform-e2e flags and scripts that exist', () => {
+    const refs = scriptReferences([readFileSync(script, 'utf8')]);
+    expect(refs.recipeCommands).toEqual(['render', 'set', 'verify']);
+    expect(refs.platformE2eFlags).toEqual(['--env', '--out', '--records-url', '--suites', '--web-url']);
+    expectReferencesExist(refs);
+    expect(existsSync(join(repoRoot, 'tools/ci/kind/mysql.yaml'))).toBe(true);
   });
 });
 
