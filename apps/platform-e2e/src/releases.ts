@@ -1,11 +1,10 @@
 // What the suites need from releases/: an environment's URLs and the commit its recipe records for
-// each service. Read only through the recipe package (the one owner of the format), never parsed
-// here; this module is the single place that imports it.
-import { loadReleases } from '@platform/recipe/src/io/releases.ts';
-import { RecipeError } from '@platform/recipe/src/model/errors.ts';
+// each service. Read only through the recipe package's library face (the one owner of the format),
+// never parsed here; this module is the single place that imports it.
+import { loadReleases, recipePath, RecipeError } from '@platform/recipe';
 
+export { findRoot } from '@platform/recipe';
 export { RecipeError };
-export { findRoot } from '@platform/recipe/src/io/releases.ts';
 
 export interface EnvironmentFacts {
   name: string;
@@ -30,5 +29,5 @@ export async function readReleases(root: string, name: string): Promise<Releases
   const recipe = releases.recipes.get(name)?.recipe;
   if (!env || !recipe) return { environments };
   const commits = Object.fromEntries(Object.entries(recipe.services).map(([service, { commit }]) => [service, commit]));
-  return { environments, environment: { name, urls: env.urls, commits, recipeFile: `releases/${name}/recipe.yaml` } };
+  return { environments, environment: { name, urls: env.urls, commits, recipeFile: recipePath(name) } };
 }
