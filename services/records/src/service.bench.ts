@@ -21,7 +21,8 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '20' },
-    rows: { type: 'string', default: '1000' },
+    rows: { type: 'string', default: '0' },
+    'large-rows': { type: 'string', default: '1000000' },
   },
 });
 const duration = Number(options.duration);
@@ -90,17 +91,36 @@ function summarise(measurements: Measurement[]): Measurement {
 }
 
 const workDir = await mkdtemp(join(tmpdir(), 'records-bench-'));
-const databaseName = `records_bench_${randomBytes(4).toString('hex')}`;
+const suffix = randomBytes(4).toString('hex');
+// The table as most runs see it, and one grown to --large-rows: GET / must cost the same on both.
+const databaseNames = [`records_bench_${suffix}`, `records_bench_large_${suffix}`];
 const admin = await mysql.createConnection({ uri: serverUrl });
-await admin.query(`CREATE DATABASE \`${databaseName}\``);
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).href;
+for (const name of databaseNames) await admin.query(`CREATE DATABASE \`${name}\``);
+const [databaseUrl, largeDatabaseUrl] = databaseNames.map((name) => Object.assign(new URL(serverUrl), { pathname: `/${name}` }).href) as [string, string];
+const dropDatabases = () => Promise.all(databaseNames.map((name) => admin.query(`DROP DATABASE IF EXISTS \`${name}\``)));
 const children: ChildProcess[] = [];
-// Ctrl-C still removes the database and the processes.
+// Ctrl-C still removes the databases and the processes.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     for (const child of children) child.kill('SIGKILL');
-    void admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``).finally(() => process.exit(130));
+    void dropDatabases().finally(() => process.exit(130));
   });
+}
+
+/** Stores `count` rows in one statement (a cross join of digits) and sets the counter the service maintains. */
+async function seed(url: string, count: number): Promise<void> {
+  const connection = await mysql.createConnection({ uri: url });
+  try {
+    await connection.query('CREATE TEMPORARY TABLE digits (d INT)');
+    await connection.query('INSERT INTO digits VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)');
+    const digits = Math.max(1, Math.ceil(Math.log10(Math.max(count, 1))));
+    const joins = Array.from({ length: digits }, (_, i) => `digits d${i}`).join(' CROSS JOIN ');
+    const number = Array.from({ length: digits }, (_, i) => `d${i}.d * ${10 ** i}`).join(' + ');
+    await connection.query(`INSERT INTO records (name) SELECT CONCAT('record ', ${number}) FROM ${joins} LIMIT ${count}`);
+    await connection.query('UPDATE record_count SET count = (SELECT COUNT(*) FROM records) WHERE id = 1');
+  } finally {
+    await connection.end();
+  }
 }
 
 function start(name: string, entry: string, env: Record<string, string>): ChildProcess {
@@ -120,10 +140,16 @@ try {
   const servicePid = start('service', source('./server.ts'), { PORT: String(servicePort) }).pid!;
   await untilAnswers(service, '/readyz');
 
-  const seed = await mysql.createConnection({ uri: databaseUrl });
-  const rows = Array.from({ length: Number(options.rows) }, (_, i) => [`record ${i}`]);
-  await seed.query('INSERT INTO records (name) VALUES ?', [rows]);
-  await seed.end();
+  if (Number(options.rows) > 0) await seed(databaseUrl, Number(options.rows));
+
+  const largePort = await freePort();
+  const large = `http://127.0.0.1:${largePort}`;
+  const largeRows = Number(options['large-rows']);
+  const largePid = start('service-large', source('./server.ts'), { PORT: String(largePort), DATABASE_URL: largeDatabaseUrl }).pid!;
+  await untilAnswers(large, '/readyz');
+  const seedStarted = performance.now();
+  await seed(largeDatabaseUrl, largeRows);
+  process.stdout.write(`seeded ${largeRows.toLocaleString('en')} rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`);
 
   const barePort = await freePort();
   const bare = `http://127.0.0.1:${barePort}`;
@@ -131,18 +157,28 @@ try {
   await untilAnswers(bare, '/hello');
 
   const pairs = [
-    { name: 'GET / (count query)', subject: `${service}/`, baseline: `${bare}/`, target: 0.85 },
-    { name: 'GET /healthz', subject: `${service}/healthz`, baseline: `${bare}/hello`, target: 0.9 },
+    { name: 'GET / (record count)', subject: `${service}/`, subjectPid: servicePid, subjectLabel: 'service /', baseline: `${bare}/`, baselinePid: barePid, baselineLabel: 'bare fastify /', target: 0.85 },
+    { name: 'GET /healthz', subject: `${service}/healthz`, subjectPid: servicePid, subjectLabel: 'service /healthz', baseline: `${bare}/hello`, baselinePid: barePid, baselineLabel: 'bare fastify /hello', target: 0.9 },
+    {
+      name: `GET / at ${largeRows.toLocaleString('en')} rows against GET / at ${Number(options.rows).toLocaleString('en')} rows`,
+      subject: `${large}/`,
+      subjectPid: largePid,
+      subjectLabel: `service / ${largeRows.toLocaleString('en')} rows`,
+      baseline: `${service}/`,
+      baselinePid: servicePid,
+      baselineLabel: `service / ${Number(options.rows).toLocaleString('en')} rows`,
+      target: 0.9,
+    },
   ];
   process.stdout.write(
     `records bench: ${connections} connections, ${rounds} rounds of ${duration} s per side, ${options.rows} rows; medians, ratio = median of the per-round ratios\n`,
   );
   const lines: string[] = [];
   for (const pair of pairs) {
-    const runSubject = () => drive(pair.subject, servicePid, duration);
-    const runBaseline = () => drive(pair.baseline, barePid, duration);
-    await drive(pair.subject, servicePid, 1);
-    await drive(pair.baseline, barePid, 1);
+    const runSubject = () => drive(pair.subject, pair.subjectPid, duration);
+    const runBaseline = () => drive(pair.baseline, pair.baselinePid, duration);
+    await drive(pair.subject, pair.subjectPid, 1);
+    await drive(pair.baseline, pair.baselinePid, 1);
     const subject: Measurement[] = [];
     const baseline: Measurement[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -164,14 +200,14 @@ try {
       `  ${label.padEnd(26)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(m.p50).padStart(3)} ms   p99 ${String(m.p99).padStart(3)} ms   ${m.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req`;
     lines.push(
       `${pair.name}`,
-      row(`service ${new URL(pair.subject).pathname}`, s),
-      row(`bare fastify ${new URL(pair.baseline).pathname}`, b),
+      row(pair.subjectLabel, s),
+      row(pair.baselineLabel, b),
       `  ratio ${ratio.toFixed(2)} (target >= ${pair.target}: ${ratio >= pair.target ? 'met' : 'NOT met'}); rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}; CPU per request ratio ${(b.cpuPerRequest / s.cpuPerRequest).toFixed(2)}`,
     );
     process.stdout.write(`${lines.slice(-4).join('\n')}\n`);
   }
 } catch (error) {
-  for (const name of ['service', 'bare']) {
+  for (const name of ['service', 'service-large', 'bare']) {
     const log = await readFile(join(workDir, `${name}.log`), 'utf8').catch(() => '');
     if (log) process.stderr.write(`--- ${name} log (last lines)\n${log.split('\n').slice(-10).join('\n')}\n`);
   }
@@ -179,7 +215,7 @@ try {
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
-  await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+  await dropDatabases();
   await admin.end();
   await rm(workDir, { recursive: true, force: true });
 }

@@ -29,6 +29,12 @@ export const configSchema = Type.Object({
     default: 5_000,
     description: 'limit for connecting, for waiting for a pooled connection, and for the statements of one request',
   }),
+  WRITE_RATE_LIMIT_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    maximum: 1_000_000,
+    default: 60,
+    description: 'POST /records per client address and minute, per replica; more are answered 429',
+  }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   MIGRATION_LOCK_TIMEOUT_S: Type.Integer({ minimum: 1, maximum: 3600, default: 120 }),
   APP_VERSION: Type.String({ minLength: 1, default: packageVersion }),

@@ -26,13 +26,22 @@ afterAll(async () => {
 const post = (payload: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/json', ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
 
+const rowCount = async () => Number((await database.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM records'))[0]?.count);
+
 describe('GET /', () => {
   it('answers the record count, version, commit, environment and demo secret', async () => {
     const before = (await app.inject('/')).json<{ records: number }>().records;
-    await database.query('INSERT INTO records (name) VALUES (?), (?)', ['x', 'y']);
+    await post({ name: 'x' });
+    await post({ name: 'y' });
     const response = await app.inject('/');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ records: before + 2, version: '1.4.2', commit: 'a'.repeat(40), environment: 'staging', secret: 's3cr3t' });
+  });
+
+  it('counts exactly what concurrent writes stored, without counting the table', async () => {
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post({ name: `concurrent ${i}` })));
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(20).fill(201));
+    expect((await app.inject('/')).json<{ records: number }>().records).toBe(await rowCount());
   });
 });
 
@@ -89,10 +98,35 @@ describe('POST /records', () => {
   });
 
   it('stores nothing when the input is rejected', async () => {
-    const count = async () => (await database.query<{ count: number }[]>('SELECT COUNT(*) AS count FROM records'))[0]?.count;
-    const before = await count();
+    const before = await rowCount();
     await post({ name: '' });
-    expect(await count()).toBe(before);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it('refuses a body over 2 KiB with 413 before reading it', async () => {
+    const response = await post({ name: 'n'.repeat(3_000) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+  });
+});
+
+describe('the write rate limit', () => {
+  it('answers 429 with Retry-After past WRITE_RATE_LIMIT_PER_MINUTE from one client, and stores nothing more', async () => {
+    const limited = await buildTestApp({ DATABASE_URL: database.url, WRITE_RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      await untilAppReady(limited);
+      const write = () => limited.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/json' }, payload: '{"name":"r"}' });
+      for (let i = 0; i < 3; i++) expect((await write()).statusCode).toBe(201);
+      const before = await rowCount();
+      const refused = await write();
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      expect(await rowCount()).toBe(before);
+      expect((await limited.inject('/')).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

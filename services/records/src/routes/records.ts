@@ -1,9 +1,10 @@
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { recordCounter, recordInserter } from '../db/queries.ts';
 
 const Summary = Type.Object({
-  records: Type.Integer({ description: 'number of rows in the records table' }),
+  records: Type.Integer({ description: 'number of records stored' }),
   version: Type.String(),
   commit: Type.String(),
   environment: Type.String({ description: 'APP_ENV' }),
@@ -29,7 +30,11 @@ const records: FastifyPluginAsyncTypebox = async (fastify) => {
     };
   });
 
-  fastify.post('/records', { schema: { body: NewRecord, response: { 201: StoredRecord } } }, async (request, reply) => {
+  // Anyone may write to the demo: a bounded rate per client and small bodies keep the table from being flooded.
+  await fastify.register(rateLimit, { global: false });
+  const writeLimit = { max: config.WRITE_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 };
+
+  fastify.post('/records', { bodyLimit: 2_048, config: { rateLimit: writeLimit }, schema: { body: NewRecord, response: { 201: StoredRecord } } }, async (request, reply) => {
     const { name } = request.body;
     return reply.code(201).send({ id: await insertRecord(name), name });
   });
