@@ -24,7 +24,7 @@ function chartCopy(chart: string): string {
 }
 
 function defaultScenario(chart: string): Scenario {
-  return { name: 'ci/default-values.yaml', namespace: 'platform-dev', helmArgs: ['-f', join(chart, 'ci', 'default-values.yaml')] };
+  return { name: 'ci/default-values.yaml', golden: 'ci/default-values.yaml', namespace: 'platform-dev', helmArgs: ['-f', join(chart, 'ci', 'default-values.yaml')] };
 }
 
 /** A releases/ folder holding one environment's values file. */
@@ -108,7 +108,7 @@ describe.concurrent.each(charts)('the %s chart', (chart) => {
 
   it('fails the render without an image tag, saying what to set', async () => {
     const helmArgs = chart === 'records' ? ['--set', 'existingSecret.name=records-secrets'] : [];
-    const { findings } = await renderScenario(chartDir(chart), { name: 'no tag', namespace: 'platform-dev', helmArgs });
+    const { findings } = await renderScenario(chartDir(chart), { name: 'no tag', golden: 'ci/no-tag-values.yaml', namespace: 'platform-dev', helmArgs });
     expect(findings[0]?.message).toMatch(/image.tag is required: set it to the image's full 40-character commit SHA/);
   });
 

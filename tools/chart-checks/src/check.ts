@@ -2,8 +2,9 @@
 // every scenario, validate every object against its schema and for unknown fields, apply policy).
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { runHelm, workspaceRoot } from './helm.ts';
+import { runHelm, workspaceRoot, type HelmResult } from './helm.ts';
 import { describe, parseManifests } from './manifests.ts';
+import { compareGoldens, goldenDir, goldenText, readGoldens, renderedScenarios } from './golden.ts';
 import { checkPolicy } from './policy.ts';
 import { chartName, imageKeysIn, scenariosFor, type Scenario } from './scenarios.ts';
 import { validateObject } from './schemas.ts';
@@ -33,6 +34,8 @@ function helmError(stderr: string): string {
 export interface CheckOptions {
   /** Where environments' values live; the workspace's releases/ by default. */
   releasesDir?: string;
+  /** Where golden renders live; tools/chart-checks/golden by default. */
+  goldenRoot?: string;
 }
 
 function scenarios(chartDir: string, options: CheckOptions): Scenario[] {
@@ -65,14 +68,25 @@ export async function lintChart(chartDir: string, options: CheckOptions = {}): P
   return { chart: chartName(chartDir), scenarios: all.length, objects: 0, findings };
 }
 
-export async function renderScenario(chartDir: string, scenario: Scenario): Promise<{ findings: Finding[]; objects: number }> {
+/** `helm template` of the chart with the scenario's values, release name and namespace: exactly what helm prints. */
+export function templateScenario(chartDir: string, scenario: Scenario): Promise<HelmResult> {
+  return runHelm(['template', scenario.release ?? chartName(chartDir), chartDir, '--namespace', scenario.namespace, ...scenario.helmArgs]);
+}
+
+export interface ScenarioReport {
+  findings: Finding[];
+  objects: number;
+  /** What helm printed, when it rendered. */
+  manifests?: string;
+}
+
+export async function renderScenario(chartDir: string, scenario: Scenario): Promise<ScenarioReport> {
   const fluxFindings: Finding[] = [];
   for (const object of scenario.fluxObjects ?? []) {
     for (const finding of await validateObject(object)) fluxFindings.push({ where: scenario.name, message: `${describe(object)} ${finding.message}` });
   }
   if (scenario.release === '') return { findings: [...fluxFindings, { where: scenario.name, message: `holds no HelmRelease of chart ./charts/${chartName(chartDir)}` }], objects: 0 };
-  const release = scenario.release ?? chartName(chartDir);
-  const result = await runHelm(['template', release, chartDir, '--namespace', scenario.namespace, ...scenario.helmArgs]);
+  const result = await templateScenario(chartDir, scenario);
   if (!result.ok) return { findings: [...fluxFindings, { where: scenario.name, message: `helm template failed:\n  ${helmError(result.stderr)}` }], objects: 0 };
   const rendered = parseManifests(result.stdout);
   const findings: Finding[] = [...fluxFindings];
@@ -88,16 +102,42 @@ export async function renderScenario(chartDir: string, scenario: Scenario): Prom
   for (const kind of ['Deployment', 'Service']) {
     if (!rendered.some(({ object }) => object.kind === kind)) findings.push({ where: scenario.name, message: `renders no ${kind}` });
   }
-  return { findings, objects: rendered.length };
+  return { findings, objects: rendered.length, manifests: result.stdout };
+}
+
+/** The chart's renders keyed by golden file; a scenario that does not render is an error naming it. */
+export async function renderGoldens(chartDir: string, options: CheckOptions = {}): Promise<Map<string, string>> {
+  const rendered = new Map<string, string>();
+  for (const scenario of renderedScenarios(scenarios(chartDir, options))) {
+    const result = await templateScenario(chartDir, scenario);
+    if (!result.ok) throw new Error(`${scenario.name}: helm template failed:\n  ${helmError(result.stderr)}`);
+    rendered.set(scenario.golden, goldenText(scenario, result.stdout));
+  }
+  return rendered;
+}
+
+function goldenFindings(chartDir: string, rendered: ReadonlyMap<string, string>, root: string | undefined): Finding[] {
+  const chart = chartName(chartDir);
+  const dir = goldenDir(chart, root);
+  return compareGoldens(rendered, readGoldens(dir)).map(({ file, change, detail }) => ({
+    where: relative(workspaceRoot, join(dir, file)),
+    message: `golden render ${change}: ${detail}; if the change is intended, run \`npx nx run ${chart}-chart:golden\` and review the diff`,
+  }));
 }
 
 export async function testChart(chartDir: string, options: CheckOptions = {}): Promise<CheckReport> {
   const all = scenarios(chartDir, options);
-  const results = await Promise.all(all.map((scenario) => renderScenario(chartDir, scenario)));
+  const results = await Promise.all(all.map((scenario) => renderScenario(chartDir, scenario).then((report) => ({ scenario, report }))));
+  const findings = results.flatMap(({ report }) => report.findings);
+  // Goldens are compared only when every scenario rendered: a failed render is reported above.
+  if (results.every(({ scenario, report }) => scenario.release === '' || report.manifests !== undefined)) {
+    const rendered = new Map(results.flatMap(({ scenario, report }) => (report.manifests === undefined ? [] : [[scenario.golden, goldenText(scenario, report.manifests)] as const])));
+    findings.push(...goldenFindings(chartDir, rendered, options.goldenRoot));
+  }
   return {
     chart: chartName(chartDir),
     scenarios: all.length,
-    objects: results.reduce((sum, result) => sum + result.objects, 0),
-    findings: results.flatMap((result) => result.findings),
+    objects: results.reduce((sum, { report }) => sum + report.objects, 0),
+    findings,
   };
 }

@@ -8,12 +8,16 @@ import { workspaceRoot } from './helm.ts';
 export interface Scenario {
   /** "ci/default-values.yaml" or "releases/prod/values/records.yaml", relative to the workspace. */
   name: string;
+  /** Its golden render, below golden/<chart>/: "ci/default-values.yaml", "releases/prod/values.yaml", "releases/prod/flux.yaml". */
+  golden: string;
   namespace: string;
   helmArgs: string[];
   /** For an environment's values file: its path, which must leave the image to `recipe render`. */
   environmentValues?: string;
   /** The release name (default: the chart's name). */
   release?: string;
+  /** The commit `recipe render` pinned as image.tag: goldens hold placeholderCommit in its place, so `recipe set` leaves them current. */
+  imageTag?: string;
   /** Objects of a `recipe render` output to validate along with what helm renders. */
   fluxObjects?: Record<string, unknown>[];
 }
@@ -43,7 +47,7 @@ export function scenariosFor(chartDir: string, releasesDir = join(workspaceRoot,
   const ciDir = join(chartDir, 'ci');
   if (existsSync(ciDir)) {
     for (const file of readdirSync(ciDir).filter((entry) => entry.endsWith('-values.yaml')).sort()) {
-      scenarios.push({ name: relative(workspaceRoot, join(ciDir, file)), namespace: `${name}-ci`, helmArgs: ['-f', join(ciDir, file)] });
+      scenarios.push({ name: relative(workspaceRoot, join(ciDir, file)), golden: `ci/${file}`, namespace: `${name}-ci`, helmArgs: ['-f', join(ciDir, file)] });
     }
   }
   if (existsSync(releasesDir)) {
@@ -55,11 +59,11 @@ export function scenariosFor(chartDir: string, releasesDir = join(workspaceRoot,
       const namespace = environments.environments?.find((entry) => entry.name === env)?.namespace;
       const helmArgs = ['-f', valuesFile, '--set-string', `image.tag=${placeholderCommit}`];
       if (typeof image === 'string') helmArgs.push('--set-string', `image.repository=${image}`);
-      scenarios.push({ name: relative(workspaceRoot, valuesFile), namespace: typeof namespace === 'string' ? namespace : env, helmArgs, environmentValues: valuesFile });
+      scenarios.push({ name: relative(workspaceRoot, valuesFile), golden: `releases/${env}/values.yaml`, namespace: typeof namespace === 'string' ? namespace : env, helmArgs, environmentValues: valuesFile });
     }
     for (const env of readdirSync(releasesDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
       const fluxFile = join(releasesDir, env, 'flux', `${name}.yaml`);
-      if (existsSync(fluxFile)) scenarios.push(fluxScenario(fluxFile, name));
+      if (existsSync(fluxFile)) scenarios.push(fluxScenario(fluxFile, name, `releases/${env}/flux.yaml`));
     }
   }
   return scenarios;
@@ -75,7 +79,7 @@ interface HelmReleaseShape {
  * What Flux hands helm for this chart in an environment: the values of the HelmRelease that
  * `recipe render` wrote (releases/<env>/flux/<chart>.yaml), as Flux would, plus its objects.
  */
-function fluxScenario(fluxFile: string, chart: string): Scenario {
+function fluxScenario(fluxFile: string, chart: string, golden: string): Scenario {
   const name = relative(workspaceRoot, fluxFile);
   const objects = parseAllDocuments(readFileSync(fluxFile, 'utf8'))
     .map((document) => document.toJS() as unknown)
@@ -84,15 +88,17 @@ function fluxScenario(fluxFile: string, chart: string): Scenario {
     const shape = object as HelmReleaseShape;
     return shape.kind === 'HelmRelease' && String(shape.spec?.chart?.spec?.chart ?? '').replace(/^\.?\/+|\/+$/g, '') === `charts/${chart}`;
   }) as HelmReleaseShape | undefined;
-  if (!release) return { name, namespace: chart, helmArgs: [], fluxObjects: objects, release: '' };
+  if (!release) return { name, golden, namespace: chart, helmArgs: [], fluxObjects: objects, release: '' };
   const values = release.spec?.values ?? {};
   const namespace = release.spec?.targetNamespace ?? release.metadata?.namespace;
   const releaseName = release.spec?.releaseName ?? release.metadata?.name;
   return {
     name,
+    golden,
     namespace: typeof namespace === 'string' ? namespace : 'default',
     release: typeof releaseName === 'string' ? releaseName : chart,
     // Top-level key by key, so no temporary file holds the values.
+    imageTag: typeof (values.image as { tag?: unknown } | undefined)?.tag === 'string' ? String((values.image as { tag: string }).tag) : undefined,
     helmArgs: Object.entries(values).flatMap(([key, value]) => ['--set-json', `${key}=${JSON.stringify(value)}`]),
     fluxObjects: objects,
   };
