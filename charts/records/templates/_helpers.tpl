@@ -1,64 +1,4 @@
-{{/* The chart's name, overridable, within the 63 characters a label value may hold. */}}
-{{- define "records.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* The name of every object: the release name, with the chart name added unless the release name contains it. */}}
-{{- define "records.fullname" -}}
-{{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
-{{- end }}
-{{- end }}
-{{- end }}
-
-{{- define "records.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* Selector labels: name and instance only, so they never change for the life of a release. */}}
-{{- define "records.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "records.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-{{- end }}
-
-{{/* Labels per the Helm guide, on every object. */}}
-{{- define "records.labels" -}}
-helm.sh/chart: {{ include "records.chart" . }}
-{{ include "records.selectorLabels" . }}
-app.kubernetes.io/version: {{ include "records.imageTag" . | trunc 63 | trimSuffix "-" | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: platform
-{{- end }}
-
-{{/* The image tag, refused when empty or "latest": an environment runs one exact build. */}}
-{{- define "records.imageTag" -}}
-{{- $tag := toString (.Values.image.tag | default "") | trim }}
-{{- if not $tag }}
-{{- fail "image.tag is required: set it to the image's full 40-character commit SHA (recipe render sets image.repository and image.tag; for a local render pass --set image.tag=<sha>)" }}
-{{- end }}
-{{- if eq (lower $tag) "latest" }}
-{{- fail "image.tag must not be \"latest\": set it to the image's full 40-character commit SHA so every environment runs one exact build" }}
-{{- end }}
-{{- $tag }}
-{{- end }}
-
-{{- define "records.image" -}}
-{{- printf "%s:%s" .Values.image.repository (include "records.imageTag" .) }}
-{{- end }}
-
-{{- define "records.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create }}
-{{- default (include "records.fullname" .) .Values.serviceAccount.name }}
-{{- else }}
-{{- default "default" .Values.serviceAccount.name }}
-{{- end }}
-{{- end }}
+{{/* What only records needs; the shared helpers are platform-lib's (charts/platform-lib). */}}
 
 {{/* The Secret with DATABASE_URL and DEMO_SECRET: required, never created from plaintext values. */}}
 {{- define "records.secretName" -}}
@@ -66,48 +6,6 @@ app.kubernetes.io/part-of: platform
 {{- fail "existingSecret.name is required: the name of the Secret holding DATABASE_URL and DEMO_SECRET (a SealedSecret produces it; see the chart README)" }}
 {{- end }}
 {{- .Values.existingSecret.name }}
-{{- end }}
-
-{{- define "records.tlsSecretName" -}}
-{{- default (printf "%s-tls" (include "records.fullname" .)) .Values.tls.secretName }}
-{{- end }}
-
-{{/* True when more than one replica can run: the condition for a PodDisruptionBudget. */}}
-{{- define "records.multipleReplicas" -}}
-{{- if .Values.autoscaling.enabled }}
-{{- if gt (int .Values.autoscaling.maxReplicas) 1 }}true{{ end }}
-{{- else if gt (int .Values.replicaCount) 1 }}true{{ end }}
-{{- end }}
-
-{{/* Hostnames are needed whenever the chart requests the certificate. */}}
-{{- define "records.requireHostnames" -}}
-{{- if and .Values.tls.enabled (or .Values.ingress.enabled (and .Values.httpRoute.enabled (eq .Values.tls.certificate "chart"))) (empty .Values.hostnames) }}
-{{- fail "hostnames is empty but tls.enabled is true: list the names the certificate covers (e.g. hostnames: [records.dev.example.com]) or set tls.enabled: false" }}
-{{- end }}
-{{- end }}
-
-{{/* The pod's security context: the restricted Pod Security Standard. */}}
-{{- define "records.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 1000
-runAsGroup: 1000
-fsGroup: 1000
-seccompProfile:
-  type: RuntimeDefault
-{{- end }}
-
-{{- define "records.containerSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 1000
-runAsGroup: 1000
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-privileged: false
-capabilities:
-  drop:
-    - ALL
-seccompProfile:
-  type: RuntimeDefault
 {{- end }}
 
 {{/* Environment shared by the server and the migration Job. */}}
@@ -130,4 +28,11 @@ seccompProfile:
 - name: {{ .name }}
   value: {{ .value | quote }}
 {{- end }}
+{{- end }}
+
+{{/* The server container's own environment, after what every chart sets (PORT, HOST, SHUTDOWN_DELAY_MS). */}}
+{{- define "records.serverEnv" -}}
+- name: MIGRATE_ON_START
+  value: {{ eq .Values.migrations.mode "startup" | quote }}
+{{ include "records.env" . }}
 {{- end }}

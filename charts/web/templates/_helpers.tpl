@@ -1,106 +1,4 @@
-{{/* The chart's name, overridable, within the 63 characters a label value may hold. */}}
-{{- define "web.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* The name of every object: the release name, with the chart name added unless the release name contains it. */}}
-{{- define "web.fullname" -}}
-{{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
-{{- end }}
-{{- end }}
-{{- end }}
-
-{{- define "web.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* Selector labels: name and instance only, so they never change for the life of a release. */}}
-{{- define "web.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "web.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-{{- end }}
-
-{{/* Labels per the Helm guide, on every object. */}}
-{{- define "web.labels" -}}
-helm.sh/chart: {{ include "web.chart" . }}
-{{ include "web.selectorLabels" . }}
-app.kubernetes.io/version: {{ include "web.imageTag" . | trunc 63 | trimSuffix "-" | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: platform
-{{- end }}
-
-{{/* The image tag, refused when empty or "latest": an environment runs one exact build. */}}
-{{- define "web.imageTag" -}}
-{{- $tag := toString (.Values.image.tag | default "") | trim }}
-{{- if not $tag }}
-{{- fail "image.tag is required: set it to the image's full 40-character commit SHA (recipe render sets image.repository and image.tag; for a local render pass --set image.tag=<sha>)" }}
-{{- end }}
-{{- if eq (lower $tag) "latest" }}
-{{- fail "image.tag must not be \"latest\": set it to the image's full 40-character commit SHA so every environment runs one exact build" }}
-{{- end }}
-{{- $tag }}
-{{- end }}
-
-{{- define "web.image" -}}
-{{- printf "%s:%s" .Values.image.repository (include "web.imageTag" .) }}
-{{- end }}
-
-{{- define "web.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create }}
-{{- default (include "web.fullname" .) .Values.serviceAccount.name }}
-{{- else }}
-{{- default "default" .Values.serviceAccount.name }}
-{{- end }}
-{{- end }}
-
-{{- define "web.tlsSecretName" -}}
-{{- default (printf "%s-tls" (include "web.fullname" .)) .Values.tls.secretName }}
-{{- end }}
-
-{{/* True when more than one replica can run: the condition for a PodDisruptionBudget. */}}
-{{- define "web.multipleReplicas" -}}
-{{- if .Values.autoscaling.enabled }}
-{{- if gt (int .Values.autoscaling.maxReplicas) 1 }}true{{ end }}
-{{- else if gt (int .Values.replicaCount) 1 }}true{{ end }}
-{{- end }}
-
-{{/* Hostnames are needed whenever the chart requests the certificate. */}}
-{{- define "web.requireHostnames" -}}
-{{- if and .Values.tls.enabled (or .Values.ingress.enabled (and .Values.httpRoute.enabled (eq .Values.tls.certificate "chart"))) (empty .Values.hostnames) }}
-{{- fail "hostnames is empty but tls.enabled is true: list the names the certificate covers (e.g. hostnames: [web.dev.example.com]) or set tls.enabled: false" }}
-{{- end }}
-{{- end }}
-
-{{/* The pod's security context: the restricted Pod Security Standard. */}}
-{{- define "web.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 1000
-runAsGroup: 1000
-fsGroup: 1000
-seccompProfile:
-  type: RuntimeDefault
-{{- end }}
-
-{{- define "web.containerSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 1000
-runAsGroup: 1000
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-privileged: false
-capabilities:
-  drop:
-    - ALL
-seccompProfile:
-  type: RuntimeDefault
-{{- end }}
+{{/* What only web needs; the shared helpers are platform-lib's (charts/platform-lib). */}}
 
 {{/* Where the web app reaches records: the value, or the records release's Service in this namespace. */}}
 {{- define "web.recordsUrl" -}}
@@ -108,5 +6,19 @@ seccompProfile:
 {{- .Values.records.url }}
 {{- else }}
 {{- printf "http://%s.%s.svc:%d" .Values.records.serviceName .Release.Namespace (int .Values.records.port) }}
+{{- end }}
+{{- end }}
+
+{{/* The server container's own environment, after what every chart sets (PORT, HOST, SHUTDOWN_DELAY_MS). */}}
+{{- define "web.serverEnv" -}}
+- name: APP_ENV
+  value: {{ .Values.appEnv | quote }}
+- name: LOG_LEVEL
+  value: {{ .Values.logLevel | quote }}
+- name: RECORDS_URL
+  value: {{ include "web.recordsUrl" . | quote }}
+{{- range .Values.extraEnv }}
+- name: {{ .name }}
+  value: {{ .value | quote }}
 {{- end }}
 {{- end }}

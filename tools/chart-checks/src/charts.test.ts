@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readmeIsCurrent, renderScenario } from './check.ts';
+import { builtChart } from './dependencies.ts';
 import { helmBinary, runHelm, workspaceRoot } from './helm.ts';
 import { parseManifests } from './manifests.ts';
 import { placeholderCommit, scenariosFor, type Scenario } from './scenarios.ts';
@@ -16,11 +17,11 @@ function temporaryDir(): string {
   return mkdtempSync(join(tmpdir(), 'chart-checks-'));
 }
 
-/** A copy of a chart to break on purpose. */
+/** A copy of a chart to break on purpose, beside a copy of the library chart it depends on. */
 function chartCopy(chart: string): string {
-  const copy = join(temporaryDir(), chart);
-  cpSync(chartDir(chart), copy, { recursive: true });
-  return copy;
+  const charts = join(temporaryDir(), 'charts');
+  for (const folder of [chart, 'platform-lib']) cpSync(chartDir(folder), join(charts, folder), { recursive: true });
+  return join(charts, chart);
 }
 
 function defaultScenario(chart: string): Scenario {
@@ -36,7 +37,7 @@ function releasesWith(chart: string, valuesYaml: string): string {
 }
 
 async function render(chart: string, ...args: string[]): Promise<Record<string, unknown>[]> {
-  const result = await runHelm(['template', chart, chartDir(chart), '--namespace', 'platform-dev', '-f', join(chartDir(chart), 'ci', 'default-values.yaml'), ...args]);
+  const result = await runHelm(['template', chart, await builtChart(chartDir(chart)), '--namespace', 'platform-dev', '-f', join(chartDir(chart), 'ci', 'default-values.yaml'), ...args]);
   if (!result.ok) throw new Error(result.stderr);
   return parseManifests(result.stdout).map((entry) => entry.object);
 }
@@ -91,7 +92,7 @@ describe.concurrent.each(charts)('the %s chart', (chart) => {
 
   it('catches a misspelt field in a template', async () => {
     const copy = chartCopy(chart);
-    const template = join(copy, 'templates', 'deployment.yaml');
+    const template = join(copy, '..', 'platform-lib', 'templates', '_deployment.tpl');
     writeFileSync(template, readFileSync(template, 'utf8').replace('readinessProbe:', 'readinesProbe:'));
     const { findings } = await renderScenario(copy, defaultScenario(copy));
     const messages = findings.map((finding) => finding.message);
@@ -141,12 +142,13 @@ describe.concurrent.each(charts)('the %s chart', (chart) => {
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': chart, 'app.kubernetes.io/instance': chart });
   });
 
-  it('leaves the Nx project file out of the packaged chart', () => {
+  it('packs the library chart in the packaged chart, and leaves the Nx project file out', async () => {
     const out = temporaryDir();
-    execFileSync(helmBinary(), ['package', chartDir(chart), '--destination', out], { stdio: 'pipe' });
+    execFileSync(helmBinary(), ['package', await builtChart(chartDir(chart)), '--destination', out], { stdio: 'pipe' });
     const [archive] = readdirSync(out);
     const files = execFileSync('tar', ['-tzf', join(out, String(archive))], { encoding: 'utf8' }).split('\n');
     expect(files).toContain(`${chart}/values.schema.json`);
+    expect(files).toContain(`${chart}/charts/platform-lib/templates/_deployment.tpl`);
     expect(files.filter((file) => file.endsWith('project.json') || file.endsWith('package.json'))).toEqual([]);
   });
 });
@@ -191,7 +193,7 @@ describe('the environments', () => {
   it('render the image tag recipe render sets, and prod runs more replicas than dev', async () => {
     for (const chart of charts) {
       const minimum = async (env: string): Promise<number> => {
-        const result = await runHelm(['template', chart, chartDir(chart), '-f', join(workspaceRoot, 'releases', env, 'values', `${chart}.yaml`), '--set-string', `image.tag=${placeholderCommit}`]);
+        const result = await runHelm(['template', chart, await builtChart(chartDir(chart)), '-f', join(workspaceRoot, 'releases', env, 'values', `${chart}.yaml`), '--set-string', `image.tag=${placeholderCommit}`]);
         const objects = parseManifests(result.stdout).map((entry) => entry.object as Json);
         const hpa = objects.find((object) => object.kind === 'HorizontalPodAutoscaler');
         const deployment = objects.find((object) => object.kind === 'Deployment');
@@ -210,7 +212,7 @@ function matches(selector: Record<string, string>, labels: Record<string, string
 describe.concurrent.each(['dev', 'staging', 'prod'])('the network policies in %s', (env) => {
   async function renderEnv(chart: string): Promise<Json[]> {
     const values = join(workspaceRoot, 'releases', env, 'values', `${chart}.yaml`);
-    const result = await runHelm(['template', chart, chartDir(chart), '--namespace', `platform-${env}`, '-f', values, '--set-string', `image.tag=${placeholderCommit}`]);
+    const result = await runHelm(['template', chart, await builtChart(chartDir(chart)), '--namespace', `platform-${env}`, '-f', values, '--set-string', `image.tag=${placeholderCommit}`]);
     if (!result.ok) throw new Error(result.stderr);
     return parseManifests(result.stdout).map((entry) => entry.object as Json);
   }

@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runHelm, workspaceRoot, type HelmResult } from './helm.ts';
 import { describe, parseManifests } from './manifests.ts';
+import { builtChart } from './dependencies.ts';
 import { compareGoldens, goldenDir, goldenText, readGoldens, renderedScenarios } from './golden.ts';
 import { checkPolicy } from './policy.ts';
-import { chartName, imageKeysIn, scenariosFor, type Scenario } from './scenarios.ts';
+import { chartName, imageKeysIn, isLibraryChart, scenariosFor, type Scenario } from './scenarios.ts';
 import { validateObject } from './schemas.ts';
 import { documentValues, valuesTable, withValuesSection } from './values-docs.ts';
 
@@ -57,20 +58,29 @@ export function readmeIsCurrent(chartDir: string): Finding[] {
   }
 }
 
+/** A library chart renders nothing alone: helm lint --strict of it; its templates are tested through the charts that include them. */
+async function lintLibrary(chartDir: string): Promise<CheckReport> {
+  const result = await runHelm(['lint', '--strict', chartDir]);
+  const findings = result.ok ? [] : [{ where: relative(workspaceRoot, chartDir), message: `helm lint --strict failed:\n  ${helmError(result.stdout + result.stderr)}` }];
+  return { chart: chartName(chartDir), scenarios: 0, objects: 0, findings };
+}
+
 export async function lintChart(chartDir: string, options: CheckOptions = {}): Promise<CheckReport> {
+  if (isLibraryChart(chartDir)) return lintLibrary(chartDir);
   const all = scenarios(chartDir, options);
   const findings: Finding[] = [...readmeIsCurrent(chartDir)];
   if (all.length === 0) findings.push({ where: relative(workspaceRoot, chartDir), message: 'no ci/*-values.yaml scenario: add ci/default-values.yaml with what a render needs' });
-  const results = await Promise.all(all.map((scenario) => runHelm(['lint', '--strict', chartDir, '--namespace', scenario.namespace, ...scenario.helmArgs]).then((result) => ({ scenario, result }))));
+  const built = await builtChart(chartDir);
+  const results = await Promise.all(all.map((scenario) => runHelm(['lint', '--strict', built, '--namespace', scenario.namespace, ...scenario.helmArgs]).then((result) => ({ scenario, result }))));
   for (const { scenario, result } of results) {
-    if (!result.ok) findings.push({ where: scenario.name, message: `helm lint --strict failed:\n  ${helmError(result.stdout + result.stderr)}` });
+    if (!result.ok) findings.push({ where: scenario.name, message: `helm lint --strict failed:\n  ${helmError(result.stdout + result.stderr).replaceAll(built, relative(workspaceRoot, chartDir))}` });
   }
   return { chart: chartName(chartDir), scenarios: all.length, objects: 0, findings };
 }
 
 /** `helm template` of the chart with the scenario's values, release name and namespace: exactly what helm prints. */
-export function templateScenario(chartDir: string, scenario: Scenario): Promise<HelmResult> {
-  return runHelm(['template', scenario.release ?? chartName(chartDir), chartDir, '--namespace', scenario.namespace, ...scenario.helmArgs]);
+export async function templateScenario(chartDir: string, scenario: Scenario): Promise<HelmResult> {
+  return runHelm(['template', scenario.release ?? chartName(chartDir), await builtChart(chartDir), '--namespace', scenario.namespace, ...scenario.helmArgs]);
 }
 
 export interface ScenarioReport {

@@ -22,10 +22,10 @@ describe.concurrent.each(charts)('the %s chart', (chart) => {
     expect(compareGoldens(rendered, readGoldens(goldenDir(chart)))).toEqual([]);
   });
 
-  it('shows a template change as a changed golden, with the first line that moved', async () => {
+  it('shows a change to a library template as a changed golden, with the first line that moved', async () => {
     const copy = join(temporaryDir(), 'charts', chart);
     cpSync(join(workspaceRoot, 'charts'), join(copy, '..'), { recursive: true });
-    const template = join(copy, 'templates', 'service.yaml');
+    const template = join(copy, '..', 'platform-lib', 'templates', '_service.tpl');
     writeFileSync(template, readFileSync(template, 'utf8').replace('name: http', 'name: web-http'));
     const { findings } = await testChart(copy);
     const golden = findings.filter((finding) => finding.message.startsWith('golden render'));

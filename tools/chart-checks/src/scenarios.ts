@@ -31,6 +31,11 @@ export function chartName(chartDir: string): string {
   return chart.name;
 }
 
+/** A library chart (`type: library`) only defines templates that other charts include. */
+export function isLibraryChart(chartDir: string): boolean {
+  return (parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { type?: unknown } | null)?.type === 'library';
+}
+
 interface EnvironmentsFile {
   environments?: Array<{ name?: unknown; namespace?: unknown }>;
   services?: Record<string, { image?: unknown } | undefined>;
