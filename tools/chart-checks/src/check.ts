@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { runHelm, workspaceRoot, type HelmResult } from './helm.ts';
 import { describe, parseManifests } from './manifests.ts';
 import { builtChart } from './dependencies.ts';
+import { chartSourceProblems } from './flux-source.ts';
 import { compareGoldens, goldenDir, goldenText, readGoldens, renderedScenarios } from './golden.ts';
 import { checkPolicy } from './policy.ts';
 import { chartName, imageKeysIn, isLibraryChart, scenariosFor, type Scenario } from './scenarios.ts';
@@ -95,6 +96,7 @@ export async function renderScenario(chartDir: string, scenario: Scenario): Prom
   for (const object of scenario.fluxObjects ?? []) {
     for (const finding of await validateObject(object)) fluxFindings.push({ where: scenario.name, message: `${describe(object)} ${finding.message}` });
   }
+  for (const message of chartSourceProblems(chartDir, chartName(chartDir), scenario.fluxObjects ?? [])) fluxFindings.push({ where: scenario.name, message });
   if (scenario.release === '') return { findings: [...fluxFindings, { where: scenario.name, message: `holds no HelmRelease of chart ./charts/${chartName(chartDir)}` }], objects: 0 };
   const result = await templateScenario(chartDir, scenario);
   if (!result.ok) return { findings: [...fluxFindings, { where: scenario.name, message: `helm template failed:\n  ${helmError(result.stderr)}` }], objects: 0 };

@@ -12,14 +12,28 @@ interface ChartFile {
   dependencies?: Array<{ name?: unknown; repository?: unknown }>;
 }
 
-/** The folders of the chart's file:// dependencies, resolved against the chart folder as helm does. */
-export function localDependencies(chartDir: string): string[] {
+export interface LocalDependency {
+  /** As Chart.yaml gives it, relative to the chart folder: "../platform-lib". */
+  path: string;
+  /** Resolved against the chart folder, as helm does. */
+  dir: string;
+}
+
+/** The chart's file:// dependencies. */
+export function fileDependencies(chartDir: string): LocalDependency[] {
   const file = join(chartDir, 'Chart.yaml');
   const chart = (parse(readFileSync(file, 'utf8')) as ChartFile | null) ?? {};
   return (chart.dependencies ?? []).flatMap((dependency) => {
     const repository = typeof dependency.repository === 'string' ? dependency.repository : '';
-    return repository.startsWith('file://') ? [resolve(chartDir, repository.slice('file://'.length))] : [];
+    if (!repository.startsWith('file://')) return [];
+    const path = repository.slice('file://'.length);
+    return [{ path, dir: resolve(chartDir, path) }];
   });
+}
+
+/** The folders of the chart's file:// dependencies. */
+export function localDependencies(chartDir: string): string[] {
+  return fileDependencies(chartDir).map((dependency) => dependency.dir);
 }
 
 function commonAncestor(dirs: readonly string[]): string {

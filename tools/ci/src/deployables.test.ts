@@ -45,8 +45,9 @@ beforeAll(() => {
     'tools/unrelated/package.json': JSON.stringify({ name: '@platform/unrelated', private: true, nx: { name: 'unrelated' } }, null, 2),
     'tools/unrelated/src/index.ts': 'export const unrelated = 1;\n',
     'releases/dev/recipe.yaml': '---\nenvironment: dev\nservices: {}\n',
-    'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    image: ghcr.io/acme/platform/records\n  web:\n    project: apps/web\n    chart: charts/web\n    image: ghcr.io/acme/platform/web\n',
+    'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/records\n  web:\n    project: apps/web\n    chart: charts/web\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/web\n',
     'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.0\n',
+    'charts/platform-lib/Chart.yaml': 'apiVersion: v2\nname: platform-lib\ntype: library\nversion: 0.1.0\n',
   });
 });
 
@@ -77,6 +78,12 @@ describe('nx affected on the fixture workspace', () => {
     repo.git(['checkout', '--quiet', '-B', 'chart-change', base]);
     const head = repo.commit('fix(charts): records probes', { 'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.1\n' });
     expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records']);
+  });
+
+  it('rebuilds every service whose chart takes a library chart that changed', () => {
+    repo.git(['checkout', '--quiet', '-B', 'library-change', base]);
+    const head = repo.commit('fix(charts): shared probes', { 'charts/platform-lib/Chart.yaml': 'apiVersion: v2\nname: platform-lib\ntype: library\nversion: 0.1.1\n' });
+    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', 'web']);
   });
 
   it('selects no image build for a change under releases/', () => {

@@ -34,10 +34,10 @@ export function affectedDeployables({ cwd, base, head, env = process.env, nxBin 
   const selected = new Set(showProjects(nxBin, ['--affected', '--with-target', 'container', ...range], cwd, env));
   const charts = serviceCharts(cwd);
   if (charts.size > 0) {
-    const changed = git(cwd, ['diff', '--name-only', base ?? 'HEAD~1', head ?? 'HEAD', '--', ...charts.values()]).split('\n').filter(Boolean);
+    const changed = git(cwd, ['diff', '--name-only', base ?? 'HEAD~1', head ?? 'HEAD', '--', ...new Set([...charts.values()].flat())]).split('\n').filter(Boolean);
     const deployables = new Set(showProjects(nxBin, ['--with-target', 'container'], cwd, env));
-    for (const [service, chart] of charts) {
-      if (deployables.has(service) && changed.some((file) => file.startsWith(`${chart.replace(/\/$/, '')}/`))) selected.add(service);
+    for (const [service, folders] of charts) {
+      if (deployables.has(service) && changed.some((file) => folders.some((folder) => file.startsWith(`${folder.replace(/\/$/, '')}/`)))) selected.add(service);
     }
   }
   return [...selected].sort();

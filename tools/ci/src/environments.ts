@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 
 interface EnvironmentsFile {
   repository?: { url?: string; webUrl?: string };
-  services?: Record<string, { project?: string; chart?: string; image?: string } | undefined>;
+  services?: Record<string, { project?: string; chart?: string; chartLibraries?: string[]; image?: string } | undefined>;
 }
 
 export const ENVIRONMENTS_FILE = 'releases/environments.yaml';
@@ -31,13 +31,17 @@ export function repositoryWebUrl(root: string): string | undefined {
   return readEnvironments(root).repository?.webUrl;
 }
 
-/** The chart folder of each service that names one (`services.<name>.chart`); empty without the file. */
-export function serviceCharts(root: string): Map<string, string> {
+/**
+ * The folders of each service's chart (`services.<name>.chart`) and of the library charts it takes
+ * through file:// (`chartLibraries`): a change in any of them changes what the service deploys.
+ * Empty without the file.
+ */
+export function serviceCharts(root: string): Map<string, string[]> {
   let file: EnvironmentsFile;
   try {
     file = readEnvironments(root);
   } catch {
     return new Map();
   }
-  return new Map(Object.entries(file.services ?? {}).flatMap(([name, service]) => (service?.chart ? [[name, service.chart] as const] : [])));
+  return new Map(Object.entries(file.services ?? {}).flatMap(([name, service]) => (service?.chart ? [[name, [service.chart, ...(service.chartLibraries ?? [])]] as const] : [])));
 }

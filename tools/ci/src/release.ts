@@ -70,11 +70,11 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     return 2;
   }
   const root = repositoryRoot(cwd);
-  // The chart ships with the service: a fix in it is a fix of the service.
-  const chart = serviceCharts(root).get(project);
+  // The chart (and the library charts it takes) ships with the service: a fix in it is a fix of the service.
+  const charts = serviceCharts(root).get(project) ?? [];
   const result = await release({
     project,
-    paths: chart && !values.path.includes(chart) ? [...values.path, chart] : values.path,
+    paths: [...values.path, ...charts.filter((folder) => !values.path.includes(folder))],
     cwd: root,
     dryRun: values['dry-run'],
     ci: values.ci && !values['no-ci'],

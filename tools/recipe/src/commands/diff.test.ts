@@ -147,3 +147,25 @@ items:
     other.cleanup();
   }
 });
+
+test('diff --manifests builds a chart with the library chart it takes through file:// at the same commit', async () => {
+  const other = createFixtureRepo();
+  try {
+    const { mkdirSync, writeFileSync, readFileSync } = await import('node:fs');
+    mkdirSync(`${other.root}/charts/common/templates`, { recursive: true });
+    writeFileSync(`${other.root}/charts/common/Chart.yaml`, 'apiVersion: v2\nname: common\ntype: library\nversion: 0.1.0\n');
+    writeFileSync(`${other.root}/charts/common/templates/_banner.tpl`, '{{- define "common.banner" -}}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-banner\ndata:\n  chart: {{ .Chart.Name }}\n  from: the-library\n{{- end }}\n');
+    const chartFile = `${other.root}/charts/records/Chart.yaml`;
+    writeFileSync(chartFile, `${readFileSync(chartFile, 'utf8')}dependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../common\n`);
+    writeFileSync(`${other.root}/charts/records/templates/banner.yaml`, '{{- include "common.banner" . }}\n');
+    other.git(['add', '-A']);
+    other.git(['-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-q', '-m', 'feat(records): a banner from the library chart']);
+    const commit = other.git(['rev-parse', 'HEAD']);
+    expect((await runRecipe(other.root, ['set', 'dev', `records=${commit}`])).code).toBe(0);
+    const result = await runRecipe(other.root, ['diff', 'prod', 'dev', '--manifests']);
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain('+  name: records-banner\n+data:\n+  chart: records\n+  from: the-library\n');
+  } finally {
+    other.cleanup();
+  }
+});

@@ -27,6 +27,11 @@ export interface TemplateOptions {
   workDir: string;
 }
 
+/** helm's environment with its cache, config and data inside the scratch folder, so no run touches the user's. */
+export function helmEnv(workDir: string): NodeJS.ProcessEnv {
+  return { ...process.env, HELM_CACHE_HOME: path.join(workDir, '.helm-cache'), HELM_CONFIG_HOME: path.join(workDir, '.helm-config'), HELM_DATA_HOME: path.join(workDir, '.helm-data') };
+}
+
 /** `helm template` of a chart folder with the values given; the rendered manifests. */
 export async function helmTemplate(options: TemplateOptions): Promise<string> {
   const valuesFile = path.join(options.workDir, `values-${options.release}-${Math.random().toString(36).slice(2)}.json`);
@@ -35,7 +40,7 @@ export async function helmTemplate(options: TemplateOptions): Promise<string> {
     execFile(
       options.helm,
       ['template', options.release, options.chartDir, '--namespace', options.namespace, '--values', valuesFile],
-      { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: path.join(options.workDir, '.helm-cache'), HELM_CONFIG_HOME: path.join(options.workDir, '.helm-config'), HELM_DATA_HOME: path.join(options.workDir, '.helm-data') } },
+      { maxBuffer: 64 * 1024 * 1024, env: helmEnv(options.workDir) },
       (error, stdout, stderr) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
           reject(new RecipeError(`helm not found (tried "${options.helm}")`, { hint: 'install helm, run "npm install" in the repository (it adds node_modules/.bin/helm), or set HELM to its path' }));

@@ -33,6 +33,8 @@ export interface Environment {
 export interface Service {
   project: string;
   chart: string;
+  /** Library charts the chart takes through file:// dependencies; Flux must get them with the chart. */
+  chartLibraries?: string[];
   image: string;
 }
 

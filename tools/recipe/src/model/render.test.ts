@@ -37,6 +37,14 @@ describe('render', () => {
     });
   });
 
+  test('the GitRepository also keeps the library charts the chart depends on', async () => {
+    const withLibrary = structuredClone(input);
+    withLibrary.environments.services.records!.chartLibraries = ['charts/platform-lib', './charts/other-lib/'];
+    const [source] = documents(renderEnvironment(withLibrary).get('records.yaml')!);
+    expect((source!.spec as { ignore: string }).ignore).toBe('/*\n!/charts/records/\n!/charts/platform-lib/\n!/charts/other-lib/\n');
+    expect(await fluxSchemaProblems(serviceObjects(withLibrary, 'records'))).toEqual([]);
+  });
+
   test('the HelmRelease takes the chart from that source by revision with the values and the commit as image tag', () => {
     const [, release] = documents(renderEnvironment(input).get('records.yaml')!);
     expect(release).toMatchObject({

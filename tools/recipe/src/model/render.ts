@@ -25,9 +25,9 @@ export function helmValues(service: Service, commit: string, values: Record<stri
   return { ...base, image: { ...image, repository: service.image, tag: commit } };
 }
 
-/** The chart source: the monorepo at exactly the service's commit, everything but the chart ignored. */
+/** The chart source: the monorepo at exactly the service's commit, everything but the chart and its library charts ignored. */
 export function gitRepository(environments: Environments, env: Environment, name: string, service: Service, commit: string): FluxObject {
-  const chart = service.chart.replace(/^\/+|\/+$/g, '');
+  const kept = [service.chart, ...(service.chartLibraries ?? [])].map((folder) => `!/${folder.replace(/^\.?\/+|\/+$/g, '')}/\n`);
   return {
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'GitRepository',
@@ -36,7 +36,7 @@ export function gitRepository(environments: Environments, env: Environment, name
       interval: '10m',
       url: environments.repository.url,
       ref: { commit },
-      ignore: `/*\n!/${chart}/\n`,
+      ignore: `/*\n${kept.join('')}`,
     },
   };
 }

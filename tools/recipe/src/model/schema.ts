@@ -95,10 +95,16 @@ export const environmentsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['project', 'chart', 'image'],
-        description: 'a service: project, chart, image',
+        description: 'a service: project, chart, chartLibraries, image',
         properties: {
           project: { type: 'string', minLength: 1, description: 'the path of the service in the monorepo, e.g. services/records' },
           chart: { type: 'string', minLength: 1, description: 'the path of its Helm chart, e.g. charts/records' },
+          chartLibraries: {
+            type: 'array',
+            uniqueItems: true,
+            items: { type: 'string', minLength: 1 },
+            description: 'the paths of the library charts its chart depends on through file://, shipped with the chart to Flux, e.g. [charts/platform-lib]',
+          },
           image: { type: 'string', pattern: '^[^:@\\s]+$', description: 'the image repository without a tag, e.g. ghcr.io/acme/platform/records' },
         },
       },

@@ -10,7 +10,8 @@ import { checkRevision } from '../model/revision.ts';
 import { validateRecipe, type Recipe } from '../model/recipe.ts';
 import { parseYamlFile } from '../model/yaml-file.ts';
 import { helmValues } from '../model/render.ts';
-import { existingCommits, extractAt, loadCommitGraph, showFile } from '../io/git.ts';
+import { extractChart } from '../io/chart-source.ts';
+import { existingCommits, loadCommitGraph, showFile } from '../io/git.ts';
 import { findHelm, helmTemplate } from '../io/helm.ts';
 import { loadReleases, parseValues, readValues, recipePath, valuesPath, type Releases } from '../io/releases.ts';
 
@@ -30,12 +31,12 @@ export async function changelogs(root: string, environments: Environments, delta
   const graph = await loadCommitGraph(root, [...present]);
   graph.indexPaths(deltas.flatMap((delta) => {
     const service = environments.services[delta.service];
-    return service ? [service.project, service.chart] : [];
+    return service ? [service.project, service.chart, ...(service.chartLibraries ?? [])] : [];
   }));
   const web = environments.repository.webUrl?.replace(/\/+$/, '');
   return deltas.map((delta): ServiceDiff => {
     const service = environments.services[delta.service];
-    const paths = service ? [service.project, service.chart] : [];
+    const paths = service ? [service.project, service.chart, ...(service.chartLibraries ?? [])] : [];
     const base = { ...delta, commits: [] as ConventionalCommit[], changelog: [] as ChangelogSection[] };
     if (!delta.from || !delta.to) return { ...base, direction: delta.from ? 'removed' : 'added' };
     if (!present.has(delta.from) || !present.has(delta.to)) return { ...base, direction: 'unknown' };
@@ -119,9 +120,9 @@ export async function manifestDiffs(releases: Releases, from: DiffSide, to: Diff
       const env = findEnvironment(releases.environments, side.env);
       const dir = path.join(work, `${side === from ? 'from' : 'to'}-${name}`);
       await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
-      await extractAt(releases.root, entry.commit, [service.chart], dir);
+      const chartDir = await extractChart(releases.root, entry.commit, service.chart, dir, helm, work);
       const values = helmValues(service, entry.commit, side.rev === undefined ? await readValues(releases.root, side.env, name) : await valuesAt(releases.root, side.rev, side.env, name));
-      return normaliseManifests(await helmTemplate({ helm, chartDir: path.join(dir, service.chart), release: name, namespace: env.namespace, values, workDir: work }));
+      return normaliseManifests(await helmTemplate({ helm, chartDir, release: name, namespace: env.namespace, values, workDir: work }));
     };
     const diffs: ManifestDiff[] = [];
     for (const name of names) {
