@@ -126,7 +126,12 @@ export async function manifestDiffs(releases: Releases, from: DiffSide, to: Diff
     };
     const diffs: ManifestDiff[] = [];
     for (const name of names) {
-      const [before, after] = await Promise.all([render(from, name), render(to, name)]);
+      // Both sides finish before a failure is thrown: the finally below must not remove the
+      // folder while the other side is still unpacking its chart into it.
+      const sides = await Promise.allSettled([render(from, name), render(to, name)]);
+      const failed = sides.find((side) => side.status === 'rejected');
+      if (failed) throw failed.reason;
+      const [before = '', after = ''] = sides.map((side) => (side as PromiseFulfilledResult<string>).value);
       if (before === after) continue;
       diffs.push({ service: name, patch: createTwoFilesPatch(`${sideLabel(from)}/${name}`, `${sideLabel(to)}/${name}`, before, after, shortCommit(from.recipe.services[name]?.commit), shortCommit(to.recipe.services[name]?.commit)) });
     }
