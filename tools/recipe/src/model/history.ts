@@ -1,5 +1,5 @@
 // The history of an environment from the successive versions of its recipe.yaml.
-import { parse } from 'yaml';
+import { parseYamlFile } from './yaml-file.ts';
 
 export interface HistoryRevision {
   commit: string;
@@ -52,7 +52,8 @@ function read(text: string | undefined): RecipeState {
   if (text === undefined) return { services: {} };
   let raw: LooseRecipe | null;
   try {
-    raw = parse(text) as LooseRecipe | null;
+    // Through the releases parser and its limits: an old revision of the file may be hostile too.
+    raw = parseYamlFile(text, 'recipe.yaml').data as LooseRecipe | null;
   } catch {
     return { services: {} };
   }

@@ -1,8 +1,103 @@
 // A YAML file parsed as a Document (comments and order kept) with the positions needed to point
 // people at the exact line and column of a problem.
-import { CORE_SCHEMA, load } from 'js-yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { RecipeError } from './errors.ts';
+
+/**
+ * What recipe reads from one YAML file (docs/formats.md, "Limits"): a file from a branch or a
+ * pull request may be hostile, and an alias bomb of a few hundred bytes, a deeply nested flow
+ * sequence or a 50 MB recipe must stop with a message, not exhaust memory or the stack.
+ */
+export const YAML_LIMITS = {
+  /** Bytes of one file; a recipe of 30,000 services is about 3.5 MB. */
+  maxBytes: 4 * 1024 * 1024,
+  /** Collections nested in collections (js-yaml's default). */
+  maxDepth: 100,
+  /** Values that aliases (`*name`) may add to what the file spells out. */
+  maxAliasedValues: 10_000,
+} as const;
+
+const MB = 1024 * 1024;
+const LIMITS_HINT = 'see "Limits" in tools/recipe/docs/formats.md';
+
+/** A RecipeError when `text` is over the size limit, for readers that collect problems rather than stop. */
+export function yamlSizeProblem(text: string, file: string): RecipeError | undefined {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only when the text could be over.
+  if (text.length * 3 <= YAML_LIMITS.maxBytes) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= YAML_LIMITS.maxBytes) return undefined;
+  return new RecipeError(`the file is ${(bytes / MB).toFixed(1)} MB: recipe reads YAML files of at most ${YAML_LIMITS.maxBytes / MB} MB`, {
+    file,
+    hint: `keep releases files small (a recipe names commits, a values file only what differs per environment); ${LIMITS_HINT}`,
+  });
+}
+
+function checkSize(text: string, file: string): void {
+  const problem = yamlSizeProblem(text, file);
+  if (problem) throw problem;
+}
+
+function isCollection(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * How many values aliases add, and how deep the data nests, counted over the data as parsed:
+ * an alias is the same object reached twice, so each object's expanded size is computed once
+ * (iteratively: no input can exhaust the stack here).
+ */
+function measure(data: unknown): { aliased: number; depth: number } {
+  if (!isCollection(data)) return { aliased: 0, depth: 0 };
+  const size = new Map<object, { values: number; depth: number }>();
+  const entered = new Set<object>();
+  let written = 0;
+  const stack: Array<{ node: object; exit: boolean }> = [{ node: data, exit: false }];
+  while (stack.length > 0) {
+    const { node, exit } = stack.pop()!;
+    const children = Object.values(node) as unknown[];
+    if (exit) {
+      let values = 1;
+      let depth = 0;
+      for (const child of children) {
+        if (!isCollection(child)) {
+          values += 1;
+          continue;
+        }
+        // Not measured yet while exiting its parent: the child contains the parent (a cycle).
+        const measured = size.get(child) ?? { values: Infinity, depth: Infinity };
+        values += measured.values;
+        depth = Math.max(depth, measured.depth);
+      }
+      size.set(node, { values, depth: depth + 1 });
+      continue;
+    }
+    if (entered.has(node)) continue;
+    entered.add(node);
+    written += 1;
+    stack.push({ node, exit: true });
+    for (const child of children) {
+      if (!isCollection(child)) written += 1;
+      else if (!entered.has(child)) stack.push({ node: child, exit: false });
+    }
+  }
+  const root = size.get(data)!;
+  return { aliased: root.values - written, depth: root.depth };
+}
+
+function checkShape(data: unknown, file: string): void {
+  const { aliased, depth } = measure(data);
+  if (depth > YAML_LIMITS.maxDepth) {
+    throw new RecipeError(`collections nest ${depth} deep: recipe reads at most ${YAML_LIMITS.maxDepth} levels`, { file, hint: `flatten the structure; ${LIMITS_HINT}` });
+  }
+  if (aliased > YAML_LIMITS.maxAliasedValues) {
+    const amount = !Number.isFinite(aliased) ? 'without end' : `${aliased < 1e12 ? aliased.toLocaleString('en') : aliased.toExponential(1)} values`;
+    throw new RecipeError(`aliases (*name) expand the data by ${amount}: recipe allows at most ${YAML_LIMITS.maxAliasedValues.toLocaleString('en')}`, {
+      file,
+      hint: `write the values out instead of nesting aliases of aliases; ${LIMITS_HINT}`,
+    });
+  }
+}
 
 export type PathSegment = string | number;
 
@@ -18,6 +113,7 @@ export interface YamlFile {
 }
 
 function compose(text: string, file: string): { doc: Document; lineCounter: LineCounter } {
+  checkSize(text, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, keepSourceTokens: false });
   const first = doc.errors[0];
@@ -40,14 +136,24 @@ function compose(text: string, file: string): { doc: Document; lineCounter: Line
  * Anything js-yaml refuses goes through the yaml library, whose message and position are reported.
  */
 export function parseYamlFile(text: string, file: string): YamlFile {
+  checkSize(text, file);
   let composed: { doc: Document; lineCounter: LineCounter } | undefined;
   const document = () => (composed ??= compose(text, file));
   let data: unknown;
   try {
-    data = load(text, { schema: CORE_SCHEMA, filename: file }) ?? null;
-  } catch {
-    data = document().doc.toJS();
+    data = load(text, { schema: CORE_SCHEMA, filename: file, maxDepth: YAML_LIMITS.maxDepth }) ?? null;
+  } catch (error) {
+    if (error instanceof YAMLException && /maxDepth/.test(error.reason)) {
+      throw new RecipeError(`collections nest deeper than ${YAML_LIMITS.maxDepth} levels: recipe reads at most ${YAML_LIMITS.maxDepth}`, {
+        file,
+        line: error.mark ? error.mark.line + 1 : undefined,
+        column: error.mark ? error.mark.column + 1 : undefined,
+        hint: `flatten the structure; ${LIMITS_HINT}`,
+      });
+    }
+    data = toData(document().doc, file);
   }
+  checkShape(data, file);
   return {
     file,
     text,
@@ -59,6 +165,16 @@ export function parseYamlFile(text: string, file: string): YamlFile {
       return document().lineCounter;
     },
   };
+}
+
+/** The Document as plain data; yaml's own alias limit stops a bomb before it is expanded. */
+function toData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new RecipeError(`aliases (*name) expand the data too far: ${error.message}`, { file, hint: `write the values out instead of nesting aliases of aliases; ${LIMITS_HINT}` });
+  }
 }
 
 /** `services.records.commit`, `environments[1].name`: the form used in messages. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
 import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile } from '../model/snapshot.ts';
-import { locate, parseYamlFile } from '../model/yaml-file.ts';
+import { locate, parseYamlFile, yamlSizeProblem } from '../model/yaml-file.ts';
 import { evidencePath, storedDigest } from '../io/evidence-store.ts';
 import { existingCommits } from '../io/git.ts';
 import { fluxDir, loadReleasesWithProblems, RELEASES, type Releases } from '../io/releases.ts';
@@ -36,6 +36,11 @@ export async function plaintextSecrets(root: string): Promise<RecipeError[]> {
   for (const file of await yamlFilesUnder(root, RELEASES)) {
     const text = await readFile(path.join(root, file), 'utf8');
     if (!/kind:\s*["']?Secret\b/.test(text)) continue;
+    const tooBig = yamlSizeProblem(text, file);
+    if (tooBig) {
+      problems.push(tooBig);
+      continue;
+    }
     const lineCounter = new LineCounter();
     for (const doc of parseAllDocuments(text, { lineCounter })) {
       if (!('contents' in doc) || !isMap(doc.contents)) continue;
