@@ -25,15 +25,16 @@ images() {
 }
 
 # A commit on top of this one that points dev at it and fits kind (no SealedSecrets controller,
-# Gateway or cert-manager: records gets a plain Secret, web no HTTPRoute), served over HTTP from
-# the runner to the cluster, since the pull request's commit exists on no remote Flux can reach.
+# Gateway or cert-manager: records gets a plain Secret, web no HTTPRoute; the database is a pod in
+# kind's pod network, 10.244.0.0/16), served over HTTP from the runner to the cluster, since the
+# pull request's commit exists on no remote Flux can reach.
 serve() {
   local gateway git_url
   gateway=$(docker network inspect kind --format '{{range .IPAM.Config}}{{.Gateway}} {{end}}' | tr ' ' '\n' | grep -m1 '\.')
   git_url="http://$gateway:${GIT_SERVER_PORT:-8099}/platform.git"
   git switch --quiet -c "$branch"
   GIT_URL="$git_url" yq -i '.repository.url = strenv(GIT_URL)' releases/environments.yaml
-  yq -i '.sealedSecret.enabled = false' releases/dev/values/records.yaml
+  yq -i '.sealedSecret.enabled = false | .networkPolicy.database.cidrs = ["10.244.0.0/16"]' releases/dev/values/records.yaml
   yq -i '.httpRoute.enabled = false | .tls.enabled = false' releases/dev/values/web.yaml
   npx recipe set dev "records=$commit" "web=$commit"
   npx recipe render
