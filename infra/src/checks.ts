@@ -1,7 +1,7 @@
 // The structural rules every Terraform folder here follows; each check returns findings, never throws.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { allBodies, expression, strings, type HclValue, type TerraformConfig } from './hcl.ts';
+import { allBodies, expression, strings, type HclBlock, type HclValue, type Located, type TerraformConfig } from './hcl.ts';
 
 export type Rule =
   | 'module-layout'
@@ -16,6 +16,7 @@ export type Rule =
   | 'secret-output'
   | 'backend'
   | 'backend-key'
+  | 'thin-root'
   | 'module-source'
   | 'unknown-input'
   | 'missing-input'
@@ -103,13 +104,17 @@ function isRegistrySource(source: string): boolean {
   return !source.startsWith('./') && !source.startsWith('../') && !/^[a-z0-9+]+::|^(git|https?|s3|gcs)[:@]|^github\.com\/|^bitbucket\.org\//.test(source);
 }
 
-export function checkVersions(config: TerraformConfig): Finding[] {
+/**
+ * Version pins. `inherited` are the local modules a live root calls: a root may leave
+ * required_version and its providers' requirements to the composition module, which pins them.
+ */
+export function checkVersions(config: TerraformConfig, inherited: readonly TerraformConfig[] = []): Finding[] {
   const findings: Finding[] = [];
   const where = config.terraform[0]?.file ?? path.join(config.dir, 'versions.tf');
-  if (!config.terraform.some((block) => block.requiredVersion !== undefined)) {
+  if (![config, ...inherited].some((each) => each.terraform.some((block) => block.requiredVersion !== undefined))) {
     findings.push({ rule: 'required-version', file: where, message: `${config.dir} does not set terraform.required_version` });
   }
-  const declared = new Set<string>();
+  const declared = new Set<string>(inherited.flatMap((module) => module.terraform.flatMap((block) => block.requiredProviders.map((provider) => provider.name))));
   for (const block of config.terraform) {
     for (const { name, file, body } of block.requiredProviders) {
       declared.add(name);
@@ -217,36 +222,81 @@ export function checkVariableReferences(config: TerraformConfig): Finding[] {
   return findings;
 }
 
-export function checkLiveRoot(config: TerraformConfig): Finding[] {
+/** The composition module every live root calls, and nothing else. */
+export const COMPOSITION_MODULE = 'modules/platform-environment';
+
+/** A root's state: its s3 backends (with the shared settings of live/s3.tfbackend merged in) and cloud blocks. */
+export function stateConfigs(config: TerraformConfig, sharedS3: HclBlock = {}): Located<HclBlock>[] {
+  return config.terraform.flatMap((block) => [
+    ...block.backends.map((backend) => (backend.name === 's3' ? { ...backend, body: { ...sharedS3, ...backend.body } } : backend)),
+    ...block.clouds,
+  ]);
+}
+
+function stateProblems(root: string, states: readonly Located<HclBlock>[]): Finding[] {
   const findings: Finding[] = [];
-  const backends = config.terraform.flatMap((block) => block.backends);
-  if (backends.length === 0) {
-    findings.push({ rule: 'backend', file: path.join(config.dir, 'backend.tf'), message: `live root ${path.basename(config.dir)} sets no backend` });
+  for (const state of states) {
+    if (state.name === 's3') {
+      if (typeof state.body.key !== 'string') findings.push({ rule: 'backend', file: state.file, message: `the s3 backend of ${root} has no state key` });
+      if (typeof state.body.bucket !== 'string') findings.push({ rule: 'backend', file: state.file, message: `the s3 backend of ${root} has no bucket: set it in live/s3.tfbackend` });
+    } else if (state.name === 'cloud') {
+      const workspaces = state.body.workspaces as HclBlock | null;
+      if (typeof workspaces?.name !== 'string') findings.push({ rule: 'backend', file: state.file, message: `the cloud block of ${root} names no workspace (workspaces { name = "platform-${root}" }): one workspace per environment` });
+    }
   }
-  for (const backend of backends) {
-    if (backend.name === 's3' && typeof backend.body.key !== 'string') {
-      findings.push({ rule: 'backend', file: backend.file, message: `the s3 backend of ${path.basename(config.dir)} has no state key` });
+  return findings;
+}
+
+/**
+ * A live root is thin: one state config, one call of the composition module by relative path, no
+ * resources or variables of its own. `alternative` is its other state config (cloud.tf.example),
+ * which must be the other kind and hold a state of its own.
+ */
+export function checkLiveRoot(config: TerraformConfig, sharedS3: HclBlock = {}, alternative?: TerraformConfig): Finding[] {
+  const findings: Finding[] = [];
+  const root = path.basename(config.dir);
+  const states = stateConfigs(config, sharedS3);
+  if (states.length === 0) {
+    findings.push({ rule: 'backend', file: path.join(config.dir, 'backend.tf'), message: `live root ${root} sets no backend` });
+  } else if (states.length > 1) {
+    findings.push({ rule: 'backend', file: states[1]!.file, message: `live root ${root} sets ${states.length} state backends (${states.map((state) => state.name).join(', ')}); keep one, the other as cloud.tf.example` });
+  }
+  findings.push(...stateProblems(root, states));
+  if (alternative !== undefined) {
+    const others = stateConfigs(alternative, sharedS3);
+    findings.push(...stateProblems(root, others));
+    for (const other of others) {
+      if (states.some((state) => state.name === other.name)) {
+        findings.push({ rule: 'backend', file: other.file, message: `the alternative state config of ${root} is ${other.name} again; it offers the other backend (s3 or cloud)` });
+      }
     }
   }
   for (const { name, file, body } of config.modules) {
     const source = typeof body.source === 'string' ? body.source : '';
     if (!source.startsWith('./') && !source.startsWith('../')) {
       findings.push({ rule: 'module-source', file, message: `module "${name}" is called from ${JSON.stringify(source)}; live roots call modules by relative path` });
+    } else if (path.posix.normalize(path.posix.join('live', root, source)) !== COMPOSITION_MODULE) {
+      findings.push({ rule: 'thin-root', file, message: `module "${name}" (${source}) is called from live root ${root}; a live root calls only ${COMPOSITION_MODULE}: add it there` });
     }
+  }
+  if (config.modules.length === 0) findings.push({ rule: 'thin-root', file: path.join(config.dir, 'main.tf'), message: `live root ${root} does not call ${COMPOSITION_MODULE}` });
+  for (const { name, file } of [...config.resources, ...config.variables.map((variable) => ({ ...variable, name: `variable "${variable.name}"` }))]) {
+    findings.push({ rule: 'thin-root', file, message: `live root ${root} declares ${name}; it belongs in ${COMPOSITION_MODULE}, the root gives only values` });
   }
   return findings;
 }
 
-/** State keys must differ between roots, or two environments would share (and overwrite) one state. */
-export function checkDistinctBackendKeys(roots: readonly TerraformConfig[]): Finding[] {
+/** State keys (and HCP workspaces) must differ between roots, or two environments would share (and overwrite) one state. */
+export function checkDistinctBackendKeys(roots: readonly TerraformConfig[], sharedS3: HclBlock = {}): Finding[] {
   const seen = new Map<string, string>();
   const findings: Finding[] = [];
   for (const root of roots) {
-    for (const backend of root.terraform.flatMap((block) => block.backends)) {
-      const identity = `${backend.name}:${String(backend.body.bucket)}:${String(backend.body.key)}`;
+    for (const state of stateConfigs(root, sharedS3)) {
+      const workspaces = state.body.workspaces as HclBlock | null | undefined;
+      const identity = state.name === 'cloud' ? `cloud:${String(state.body.organization ?? '$TF_CLOUD_ORGANIZATION')}:${String(workspaces?.name)}` : `${state.name}:${String(state.body.bucket)}:${String(state.body.key)}`;
       const first = seen.get(identity);
       if (first !== undefined) {
-        findings.push({ rule: 'backend-key', file: backend.file, message: `${root.dir} uses the same state (${identity}) as ${first}` });
+        findings.push({ rule: 'backend-key', file: state.file, message: `${root.dir} uses the same state (${identity}) as ${first}` });
       } else {
         seen.set(identity, root.dir);
       }

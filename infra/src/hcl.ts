@@ -17,6 +17,8 @@ export interface TerraformBlock {
   requiredVersion: string | undefined;
   requiredProviders: Located<{ source?: string; version?: string }>[];
   backends: Located<HclBlock>[];
+  /** `cloud {}` blocks: HCP Terraform / Terraform Cloud state, with their `workspaces` block. */
+  clouds: Located<HclBlock>[];
 }
 
 export interface TerraformConfig {
@@ -71,6 +73,7 @@ function terraformBlocks(value: unknown, file: string): TerraformBlock[] {
       })),
     ),
     backends: labelled(body.backend, file),
+    clouds: bodies(body.cloud).map((cloud) => ({ name: 'cloud', file, body: { ...cloud, workspaces: bodies(cloud.workspaces)[0] ?? null } })),
   }));
 }
 
@@ -92,11 +95,14 @@ export async function parseFile(file: string): Promise<HclBlock> {
   }
 }
 
-/** Loads every `*.tf` file directly inside `dir` (not sub-folders), like Terraform does. */
-export async function loadConfig(dir: string): Promise<TerraformConfig> {
+/**
+ * Loads every `*.tf` file directly inside `dir` (not sub-folders), like Terraform does; with a
+ * suffix (".tf.example"), the files Terraform does not load that end so instead.
+ */
+export async function loadConfig(dir: string, suffix = '.tf'): Promise<TerraformConfig> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files = entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.tf'))
+    .filter((entry) => entry.isFile() && entry.name.endsWith(suffix))
     .map((entry) => entry.name)
     .sort();
   const config: TerraformConfig = {

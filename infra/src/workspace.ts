@@ -1,5 +1,5 @@
 // Finds the modules, examples and live roots of an infra folder and runs every structural check on them.
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   checkCharts,
@@ -14,7 +14,7 @@ import {
   checkVersions,
   type Finding,
 } from './checks.ts';
-import { loadConfig, type TerraformConfig } from './hcl.ts';
+import { loadConfig, parseFile, type HclBlock, type TerraformConfig } from './hcl.ts';
 
 export interface InfraLayout {
   infraDir: string;
@@ -25,6 +25,11 @@ export interface InfraLayout {
   /** infra/live/<env> */
   liveRoots: string[];
 }
+
+/** The S3 settings every live root shares (`terraform init -backend-config=../s3.tfbackend`). */
+export const SHARED_S3_BACKEND = 'live/s3.tfbackend';
+/** A live root's other state backend, which Terraform does not load until it is renamed to cloud.tf. */
+export const ALTERNATIVE_STATE = '.tf.example';
 
 async function subfolders(dir: string): Promise<string[]> {
   try {
@@ -48,6 +53,10 @@ export async function discover(infraDir: string): Promise<InfraLayout> {
 export interface InfraConfigs {
   layout: InfraLayout;
   configs: Map<string, TerraformConfig>;
+  /** Per live root, its alternative state config (the *.tf.example files), when it has one. */
+  alternatives: Map<string, TerraformConfig>;
+  /** live/s3.tfbackend's settings; empty without the file. */
+  sharedS3: HclBlock;
 }
 
 export async function loadInfra(infraDir: string): Promise<InfraConfigs> {
@@ -56,7 +65,14 @@ export async function loadInfra(infraDir: string): Promise<InfraConfigs> {
   const dirs = [...layout.modules, ...layout.examples, ...layout.liveRoots];
   const loaded = await Promise.all(dirs.map((dir) => loadConfig(dir)));
   dirs.forEach((dir, index) => configs.set(path.resolve(dir), loaded[index] as TerraformConfig));
-  return { layout, configs };
+  const alternatives = new Map<string, TerraformConfig>();
+  for (const dir of layout.liveRoots) {
+    const alternative = await loadConfig(dir, ALTERNATIVE_STATE);
+    if (alternative.files.length > 0) alternatives.set(path.resolve(dir), alternative);
+  }
+  const sharedFile = path.join(infraDir, SHARED_S3_BACKEND);
+  const sharedS3 = await access(sharedFile).then(() => parseFile(sharedFile), () => ({}));
+  return { layout, configs, alternatives, sharedS3 };
 }
 
 function get(configs: ReadonlyMap<string, TerraformConfig>, dir: string): TerraformConfig {
@@ -67,7 +83,7 @@ function get(configs: ReadonlyMap<string, TerraformConfig>, dir: string): Terraf
 
 /** Every structural finding over the infra folder, paths relative to it. */
 export async function checkInfra(infraDir: string): Promise<{ layout: InfraLayout; findings: Finding[] }> {
-  const { layout, configs } = await loadInfra(infraDir);
+  const { layout, configs, alternatives, sharedS3 } = await loadInfra(infraDir);
   const findings: Finding[] = [];
   const moduleConfigs = new Map(layout.modules.map((dir) => [path.resolve(dir), get(configs, dir)]));
 
@@ -82,6 +98,7 @@ export async function checkInfra(infraDir: string): Promise<{ layout: InfraLayou
       ...checkSecrets(config),
       ...checkCharts(config),
       ...checkVariableReferences(config),
+      ...checkModuleCalls(config, moduleConfigs),
     );
   }
   for (const dir of layout.examples) {
@@ -90,17 +107,21 @@ export async function checkInfra(infraDir: string): Promise<{ layout: InfraLayou
   }
   const roots = layout.liveRoots.map((dir) => get(configs, dir));
   for (const config of roots) {
+    const called = config.modules.flatMap(({ body }) => {
+      const module = typeof body.source === 'string' ? moduleConfigs.get(path.resolve(config.dir, body.source)) : undefined;
+      return module ? [module] : [];
+    });
     findings.push(
-      ...checkLiveRoot(config),
+      ...checkLiveRoot(config, sharedS3, alternatives.get(path.resolve(config.dir))),
       ...checkVariables(config),
       ...checkOutputs(config),
-      ...checkVersions(config),
+      ...checkVersions(config, called),
       ...checkSecrets(config),
       ...checkVariableReferences(config),
       ...checkModuleCalls(config, moduleConfigs),
     );
   }
-  findings.push(...checkDistinctBackendKeys(roots));
+  findings.push(...checkDistinctBackendKeys(roots, sharedS3), ...checkDistinctBackendKeys([...alternatives.values()], sharedS3));
 
   return {
     layout,

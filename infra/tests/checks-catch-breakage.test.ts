@@ -96,26 +96,51 @@ test('a default that looks like a cloud credential is reported whatever the vari
   ]);
 });
 
-test('a live root passing an input the module does not declare is reported', async () => {
-  await edit('live/dev/main.tf', 'database_name = module.environment.database_name', 'database_name = module.environment.database_name\n  instance_size = "large"');
+test('a module passing an input the called module does not declare is reported', async () => {
+  await edit('modules/platform-environment/main.tf', 'database_name = module.environment.database_name', 'database_name = module.environment.database_name\n  instance_size = "large"');
+  expect(only(await findingsAfterBreakage(), 'unknown-input')).toEqual([
+    {
+      rule: 'unknown-input',
+      file: 'modules/platform-environment/main.tf',
+      message: 'module "database" passes "instance_size", which ../mysql does not declare as a variable',
+    },
+  ]);
+});
+
+test('the composition module leaving out an input a module requires is reported', async () => {
+  await edit('modules/platform-environment/main.tf', /\n {2}database_name = module\.environment\.database_name/, '');
+  expect(only(await findingsAfterBreakage(), 'missing-input').map((finding) => finding.message)).toEqual([
+    'module "database" does not pass "database_name", which ../mysql requires (no default)',
+  ]);
+});
+
+test('a live root passing an input the composition module does not declare is reported', async () => {
+  await edit('live/dev/main.tf', 'network_cidr = "10.10.0.0/16"', 'network_cidr = "10.10.0.0/16"\n  instance_size = "large"');
   expect(only(await findingsAfterBreakage(), 'unknown-input')).toEqual([
     {
       rule: 'unknown-input',
       file: 'live/dev/main.tf',
-      message: 'module "database" passes "instance_size", which ../../modules/mysql does not declare as a variable',
+      message: 'module "platform" passes "instance_size", which ../../modules/platform-environment does not declare as a variable',
     },
   ]);
 });
 
 test('a live root leaving out a required input is reported', async () => {
-  await edit('live/staging/main.tf', /\n {2}database_name = module\.environment\.database_name/, '');
+  await edit('live/staging/main.tf', /\n {2}network_cidr = "10\.20\.0\.0\/16"/, '');
   expect(only(await findingsAfterBreakage(), 'missing-input').map((finding) => finding.message)).toEqual([
-    'module "database" does not pass "database_name", which ../../modules/mysql requires (no default)',
+    'module "platform" does not pass "network_cidr", which ../../modules/platform-environment requires (no default)',
   ]);
 });
 
-test('a live root reading an output the module does not have is reported', async () => {
-  await edit('live/prod/outputs.tf', 'module.cluster.api_endpoint', 'module.cluster.endpoint');
+test('a live root reading an output the composition module does not have is reported', async () => {
+  await edit('live/prod/providers.tf', 'module.platform.cluster_connection', 'module.platform.cluster');
+  expect(only(await findingsAfterBreakage(), 'unknown-output').map((finding) => finding.message)).toEqual([
+    'helm reads module.platform.cluster, which that module does not output',
+  ]);
+});
+
+test('the composition module reading an output a module does not have is reported', async () => {
+  await edit('modules/platform-environment/outputs.tf', 'module.cluster.api_endpoint\n', 'module.cluster.endpoint\n');
   expect(only(await findingsAfterBreakage(), 'unknown-output').map((finding) => finding.message)).toEqual([
     'api_endpoint reads module.cluster.endpoint, which that module does not output',
   ]);
@@ -126,16 +151,62 @@ test('a live root without a backend is reported', async () => {
   expect(only(await findingsAfterBreakage(), 'backend').map((finding) => finding.message)).toEqual(['live root prod sets no backend']);
 });
 
+test('a live root with both the s3 backend and the cloud block is reported', async () => {
+  await cp(path.join(copy, 'live/dev/cloud.tf.example'), path.join(copy, 'live/dev/cloud.tf'));
+  expect(only(await findingsAfterBreakage(), 'backend').map((finding) => finding.message)).toEqual([
+    'live root dev sets 2 state backends (s3, cloud); keep one, the other as cloud.tf.example',
+    'the alternative state config of dev is cloud again; it offers the other backend (s3 or cloud)',
+  ]);
+});
+
+test('a live root switched to HCP Terraform has no findings', async () => {
+  await rm(path.join(copy, 'live/dev/backend.tf'));
+  await cp(path.join(copy, 'live/dev/cloud.tf.example'), path.join(copy, 'live/dev/cloud.tf'));
+  await rm(path.join(copy, 'live/dev/cloud.tf.example'));
+  expect(await findingsAfterBreakage()).toEqual([]);
+});
+
+test('a cloud block without a workspace name is reported', async () => {
+  await edit('live/staging/cloud.tf.example', /workspaces \{\n\s+name = "platform-staging"\n\s+\}/, 'workspaces {\n      tags = ["platform"]\n    }');
+  expect(only(await findingsAfterBreakage(), 'backend').map((finding) => finding.message)).toEqual([
+    'the cloud block of staging names no workspace (workspaces { name = "platform-staging" }): one workspace per environment',
+  ]);
+});
+
+test('two live roots sharing one HCP workspace are reported', async () => {
+  await edit('live/prod/cloud.tf.example', 'platform-prod', 'platform-staging');
+  expect(only(await findingsAfterBreakage(), 'backend-key').map((finding) => finding.message)).toEqual([expect.stringMatching(/uses the same state \(cloud:\$TF_CLOUD_ORGANIZATION:platform-staging\)/)]);
+});
+
+test('an s3 backend without a bucket, once the shared settings lose it, is reported for every root', async () => {
+  await edit('live/s3.tfbackend', /\nbucket[^\n]*/, '');
+  expect(only(await findingsAfterBreakage(), 'backend').map((finding) => finding.message)).toEqual(
+    ['dev', 'prod', 'staging'].map((env) => `the s3 backend of ${env} has no bucket: set it in live/s3.tfbackend`),
+  );
+});
+
 test('two live roots sharing one state key are reported', async () => {
   await edit('live/staging/backend.tf', 'live/staging/terraform.tfstate', 'live/dev/terraform.tfstate');
   expect(only(await findingsAfterBreakage(), 'backend-key')).toHaveLength(1);
 });
 
 test('a live root calling a module from the registry instead of by relative path is reported', async () => {
-  await edit('live/dev/main.tf', 'source = "../../modules/flux"', 'source  = "example/flux/kubernetes"\n  version = "~> 1.0"');
+  await edit('live/dev/main.tf', 'source = "../../modules/platform-environment"', 'source  = "example/platform/aws"\n  version = "~> 1.0"');
   const sources = only(await findingsAfterBreakage(), 'module-source');
   expect(sources.map((finding) => finding.message)).toEqual([
-    'module "flux" is called from "example/flux/kubernetes"; live roots call modules by relative path',
+    'module "platform" is called from "example/platform/aws"; live roots call modules by relative path',
+  ]);
+});
+
+test('a live root that grows its own module calls, resources or variables is reported', async () => {
+  await appendFile(
+    path.join(copy, 'live/prod/main.tf'),
+    '\nmodule "flux" {\n  source = "../../modules/flux"\n\n  git_repository_url = "https://example.test/x.git"\n  sync_path          = "releases/prod/flux"\n}\n\nresource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\nvariable "region" {\n  description = "Region."\n  type        = string\n}\n',
+  );
+  expect(only(await findingsAfterBreakage(), 'thin-root').map((finding) => finding.message)).toEqual([
+    'module "flux" (../../modules/flux) is called from live root prod; a live root calls only modules/platform-environment: add it there',
+    'live root prod declares aws_s3_bucket.logs; it belongs in modules/platform-environment, the root gives only values',
+    'live root prod declares variable "region"; it belongs in modules/platform-environment, the root gives only values',
   ]);
 });
 

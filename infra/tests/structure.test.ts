@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Finding, Rule } from '../src/checks.ts';
-import { expression, loadConfig, strings, type TerraformConfig } from '../src/hcl.ts';
+import { stateConfigs } from '../src/checks.ts';
+import { expression, loadConfig, strings, type HclBlock, type TerraformConfig } from '../src/hcl.ts';
 import { docsBlock, renderDocs } from '../src/readme.ts';
 import { checkInfra, formatFindings, loadInfra, type InfraLayout } from '../src/workspace.ts';
 import { infraDir } from './paths.ts';
@@ -12,11 +13,17 @@ const ENVIRONMENTS = ['dev', 'prod', 'staging'];
 let layout: InfraLayout;
 let findings: Finding[];
 let roots: Map<string, TerraformConfig>;
+let alternatives: Map<string, TerraformConfig>;
+let sharedS3: HclBlock;
+let composition: TerraformConfig;
 
 beforeAll(async () => {
   ({ layout, findings } = await checkInfra(infraDir));
-  const { configs } = await loadInfra(infraDir);
-  roots = new Map(layout.liveRoots.map((dir) => [path.basename(dir), configs.get(path.resolve(dir)) as TerraformConfig]));
+  const loaded = await loadInfra(infraDir);
+  sharedS3 = loaded.sharedS3;
+  roots = new Map(layout.liveRoots.map((dir) => [path.basename(dir), loaded.configs.get(path.resolve(dir)) as TerraformConfig]));
+  alternatives = new Map(layout.liveRoots.map((dir) => [path.basename(dir), loaded.alternatives.get(path.resolve(dir)) as TerraformConfig]));
+  composition = loaded.configs.get(path.resolve(infraDir, 'modules/platform-environment')) as TerraformConfig;
 });
 
 function findingsOf(...rules: Rule[]): string {
@@ -29,8 +36,8 @@ function moduleCall(root: TerraformConfig, name: string) {
   return call.body;
 }
 
-test('the infra folder holds the five modules, an example each and a live root per environment', () => {
-  expect(layout.modules.map((dir) => path.basename(dir))).toEqual(['cluster-addons', 'environment', 'flux', 'kubernetes-cluster', 'mysql']);
+test('the infra folder holds the six modules, an example each and a live root per environment', () => {
+  expect(layout.modules.map((dir) => path.basename(dir))).toEqual(['cluster-addons', 'environment', 'flux', 'kubernetes-cluster', 'mysql', 'platform-environment']);
   expect(layout.examples.length).toBeGreaterThanOrEqual(layout.modules.length);
   expect(layout.liveRoots.map((dir) => path.basename(dir))).toEqual(ENVIRONMENTS);
 });
@@ -59,6 +66,10 @@ test('every live root sets a backend with its own state and calls modules by rel
   expect(findingsOf('backend', 'backend-key', 'module-source')).toBe('');
 });
 
+test('every live root is thin: the composition module called with its values, nothing declared of its own', () => {
+  expect(findingsOf('thin-root')).toBe('');
+});
+
 test('every input a live root or example passes exists in the module, and every required input is passed', () => {
   expect(findingsOf('unknown-input', 'missing-input')).toBe('');
 });
@@ -81,37 +92,57 @@ test('every module README lists exactly its current inputs and outputs', async (
 });
 
 describe.each(ENVIRONMENTS)('the %s live root', (environment) => {
-  test('keeps its state in S3 under a key naming the environment, with locking and encryption', () => {
+  test('keeps its state in S3 under a key naming the environment, with the shared bucket, locking and encryption', () => {
     const root = roots.get(environment) as TerraformConfig;
-    const backends = root.terraform.flatMap((block) => block.backends);
-    expect(backends.map((backend) => backend.name)).toEqual(['s3']);
-    expect(backends[0]?.body).toMatchObject({ key: `live/${environment}/terraform.tfstate`, encrypt: true, use_lockfile: true });
-    expect(path.basename(backends[0]?.file ?? '')).toBe('backend.tf');
+    const states = stateConfigs(root, sharedS3);
+    expect(states.map((state) => state.name)).toEqual(['s3']);
+    expect(states[0]?.body).toMatchObject({ key: `live/${environment}/terraform.tfstate`, bucket: 'platform-terraform-state', encrypt: true, use_lockfile: true });
+    expect(path.basename(states[0]?.file ?? '')).toBe('backend.tf');
   });
 
-  test('names its environment once and derives everything else from it', () => {
-    const root = roots.get(environment) as TerraformConfig;
-    expect(moduleCall(root, 'environment').environment).toBe(environment);
-    expect(expression(moduleCall(root, 'flux').sync_path)).toBe('module.environment.flux_path');
+  test('offers HCP Terraform instead, in a workspace of its own, in cloud.tf.example', () => {
+    const alternative = alternatives.get(environment) as TerraformConfig;
+    const states = stateConfigs(alternative);
+    expect(states.map((state) => [state.name, path.basename(state.file)])).toEqual([['cloud', 'cloud.tf.example']]);
+    expect(states[0]?.body.workspaces).toEqual({ name: `platform-${environment}` });
   });
 
-  test('prints the kubeconfig context and namespace that releases/environments.yaml needs', () => {
+  test('names its environment once, calls the composition module and prints what it outputs', () => {
     const root = roots.get(environment) as TerraformConfig;
-    const outputs = new Map(root.outputs.map((output) => [output.name, output.body]));
+    expect(root.modules.map((module) => [module.name, module.body.source])).toEqual([['platform', '../../modules/platform-environment']]);
+    expect(moduleCall(root, 'platform')).toMatchObject({ environment, network_cidr: `10.${{ dev: 10, staging: 20, prod: 30 }[environment]}.0.0/16` });
+    expect(root.outputs.map((output) => [output.name, expression(output.body.value)])).toEqual([['platform', 'module.platform']]);
+    expect(root.files).toEqual(['backend.tf', 'main.tf', 'outputs.tf', 'providers.tf']);
+  });
+
+  test('configures the helm provider from the composition module, for the application cluster only', () => {
+    const root = roots.get(environment) as TerraformConfig;
+    const helm = root.providers.find((provider) => provider.name === 'helm');
+    expect(expression(helm?.body.kubernetes as string)).toBe('module.platform.cluster_connection');
+  });
+});
+
+describe('the platform-environment composition module', () => {
+  test('derives everything from the environment module and the environment it is given', () => {
+    expect(expression(moduleCall(composition, 'environment').environment)).toBe('var.environment');
+    expect(expression(moduleCall(composition, 'flux').sync_path)).toBe('module.environment.flux_path');
+  });
+
+  test('outputs the kubeconfig context and namespace that releases/environments.yaml needs', () => {
+    const outputs = new Map(composition.outputs.map((output) => [output.name, output.body]));
     expect(expression(outputs.get('kubeconfig_context')?.value)).toBe('module.cluster.kubeconfig_context');
     expect(expression(outputs.get('namespace')?.value)).toBe('module.environment.namespace');
   });
 
   test('has an ops twin that is off by default, built like the cluster, without add-ons or Flux', () => {
-    const root = roots.get(environment) as TerraformConfig;
-    const toggle = root.variables.find((variable) => variable.name === 'create_ops_cluster');
+    const toggle = composition.variables.find((variable) => variable.name === 'create_ops_cluster');
     expect(toggle?.body).toMatchObject({ type: '${bool}', default: false });
-    const cluster = moduleCall(root, 'cluster');
-    const ops = moduleCall(root, 'ops_cluster');
+    const cluster = moduleCall(composition, 'cluster');
+    const ops = moduleCall(composition, 'ops_cluster');
     expect(ops.source).toBe(cluster.source);
     expect(expression(ops.count)).toBe('var.create_ops_cluster ? 1 : 0');
     expect(Object.keys(ops).filter((key) => key !== 'count').sort()).toEqual(Object.keys(cluster).sort());
-    const readsOps = [...root.modules.filter((module) => module.name !== 'ops_cluster'), ...root.providers]
+    const readsOps = [...composition.modules.filter((module) => module.name !== 'ops_cluster'), ...composition.outputs.filter((output) => output.name === 'cluster_connection')]
       .flatMap((block) => strings(block.body))
       .filter((text) => text.includes('module.ops_cluster'));
     expect(readsOps).toEqual([]);

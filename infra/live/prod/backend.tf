@@ -1,10 +1,7 @@
-# State of the prod environment only; bucket and region are the team's (see infra/README.md).
+# The state of prod only, in S3: bucket, region, encryption and locking are shared by every root
+# (terraform init -backend-config=../s3.tfbackend). HCP Terraform instead: cloud.tf.example.
 terraform {
   backend "s3" {
-    bucket       = "platform-terraform-state"
-    key          = "live/prod/terraform.tfstate"
-    region       = "eu-west-1"
-    encrypt      = true
-    use_lockfile = true
+    key = "live/prod/terraform.tfstate"
   }
 }

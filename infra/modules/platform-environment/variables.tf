@@ -1,3 +1,13 @@
+variable "environment" {
+  description = "Name of the environment (dev, staging, prod, ...): the names, sizes and Flux path follow from it."
+  type        = string
+}
+
+variable "network_cidr" {
+  description = "Address range of the environment's network (a /16); the lower half is the cluster's, the upper half the ops twin's."
+  type        = string
+}
+
 variable "region" {
   description = "Cloud region of the environment."
   type        = string
@@ -11,8 +21,9 @@ variable "kubernetes_version" {
 }
 
 variable "git_repository_url" {
-  description = "Clone URL of this monorepo, which Flux reads releases/<env>/flux from."
+  description = "Clone URL of this monorepo, which Flux reads releases/<env>/flux from (the same as releases/environments.yaml repository.url); a fork sets its own here once."
   type        = string
+  default     = "https://github.com/acme/platform.git"
 }
 
 variable "git_branch" {
@@ -28,8 +39,9 @@ variable "git_credentials_secret_name" {
 }
 
 variable "base_domain" {
-  description = "DNS domain of the platform; this environment is served on its own name under it."
+  description = "DNS domain of the platform; this environment is served on its own name under it. A fork sets its own here once."
   type        = string
+  default     = "example.com"
 }
 
 variable "certificate_issuer" {
@@ -39,9 +51,9 @@ variable "certificate_issuer" {
 }
 
 variable "acme_email" {
-  description = "Contact address for Let's Encrypt; required when the issuer is a Let's Encrypt one."
+  description = "Contact address for Let's Encrypt, used when the issuer is a Let's Encrypt one (staging and prod). A fork sets its own here once."
   type        = string
-  default     = null
+  default     = "platform-team@example.com"
 }
 
 variable "api_allowed_cidrs" {
