@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
@@ -13,8 +15,14 @@ function countOn(page: string): number {
   return Number(match[1]);
 }
 
-async function webFor(recordsUrl: string, supportedRecordsApiMajors?: readonly number[]): Promise<FastifyInstance> {
-  const config = loadConfig({ RECORDS_URL: recordsUrl, APP_ENV: 'test-env', APP_VERSION: '1.0.0', GIT_COMMIT: webCommit, LOG_LEVEL: 'silent' });
+function tokenOn(page: string): string {
+  const match = /name="token" value="([^"]+)"/.exec(page);
+  if (!match?.[1]) throw new Error(`no form token on the page:\n${page}`);
+  return match[1];
+}
+
+async function webFor(recordsUrl: string, supportedRecordsApiMajors?: readonly number[], env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const config = loadConfig({ RECORDS_URL: recordsUrl, APP_ENV: 'test-env', APP_VERSION: '1.0.0', GIT_COMMIT: webCommit, LOG_LEVEL: 'silent', ...env });
   return buildApp({ config, ...(supportedRecordsApiMajors ? { supportedRecordsApiMajors } : {}) });
 }
 
@@ -160,6 +168,65 @@ describe('web with records down', () => {
   it('counts calls to records that found it unreachable', async () => {
     await app.inject('/');
     expect((await app.inject('/metrics')).body).toMatch(/web_records_call_duration_seconds_count\{operation="version",outcome="unreachable"\} [1-9]/);
+  });
+});
+
+describe('a record that records stores without confirming it in time', () => {
+  let records: RunningRecords;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    records = await startRecords();
+    app = await webFor(records.url, undefined, { RECORDS_TIMEOUT_MS: '500' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await records?.stop();
+  });
+
+  const submit = (payload: string) => app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload });
+  const storedCount = async () => ((await (await fetch(`${records.url}/`)).json()) as { records: number }).records;
+
+  it('is reported as "not sure, check the count", and submitting the same form again does not store it twice', async () => {
+    const page = await app.inject('/');
+    const token = tokenOn(page.body);
+    const before = countOn(page.body);
+    // Holding SQLite's write lock keeps records' insert waiting past web's 500 ms, as a locked table did on MySQL.
+    const lock = new DatabaseSync(join(records.dataDir, 'records.sqlite'));
+    lock.exec('BEGIN EXCLUSIVE');
+    const release = setTimeout(() => lock.exec('COMMIT'), 1_500);
+    let answer;
+    try {
+      answer = await submit(`name=slow&token=${token}`);
+    } finally {
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      clearTimeout(release);
+      lock.close();
+    }
+    expect(answer.statusCode).toBe(503);
+    expect(answer.body).toContain('Not sure whether the record was added');
+    expect(answer.body).toContain('Check the record count before adding it again');
+    expect(answer.body).not.toContain('The record was not added');
+    // The page offers the same submission again: same token, same name.
+    expect(tokenOn(answer.body)).toBe(token);
+    expect(answer.body).toContain('value="slow"');
+
+    // records did store it once the lock was gone.
+    expect(await storedCount()).toBe(before + 1);
+    const retry = await submit(`name=slow&token=${token}`);
+    expect(retry.statusCode).toBe(303);
+    expect(await storedCount()).toBe(before + 1);
+  });
+
+  it('gives every page a new token, so a new submission is a new record', async () => {
+    const first = tokenOn((await app.inject('/')).body);
+    const second = tokenOn((await app.inject('/')).body);
+    expect(first).not.toBe(second);
+    const before = await storedCount();
+    expect((await submit(`name=twin&token=${first}`)).statusCode).toBe(303);
+    expect((await submit(`name=twin&token=${second}`)).statusCode).toBe(303);
+    expect(await storedCount()).toBe(before + 2);
   });
 });
 

@@ -31,9 +31,12 @@ export class RecordsUnreachableError extends Error {
   override name = 'RecordsUnreachableError';
   /** Why, in a few words: `ECONNREFUSED`, `no answer in time`. */
   readonly detail: string;
-  constructor(message: string, detail: string, options?: ErrorOptions) {
+  /** False when the request cannot have reached records (no connection was made): a write surely did not happen. */
+  readonly mayHaveArrived: boolean;
+  constructor(message: string, detail: string, options?: ErrorOptions & { mayHaveArrived?: boolean }) {
     super(message, options);
     this.detail = detail;
+    this.mayHaveArrived = options?.mayHaveArrived ?? true;
   }
 }
 
@@ -68,7 +71,8 @@ export interface RecordsClient {
   readonly baseUrl: string;
   version(): Promise<RecordsVersion>;
   overview(): Promise<RecordsOverview>;
-  createRecord(name: string): Promise<CreatedRecord>;
+  /** With an idempotency key, a retry of the same submission never stores the record twice. */
+  createRecord(name: string, idempotencyKey?: string): Promise<CreatedRecord>;
 }
 
 // records answers 400 with a JSON body naming the field: `field` when it says so, else fastify's `body/name ...` message.
@@ -81,6 +85,9 @@ function validationErrorFrom(body: unknown): RecordsValidationError {
       : (/(?:^|\s)body\/([\w-]+)/.exec(message)?.[1] ?? /(?:^|\s)body must have required property '([\w-]+)'/.exec(message)?.[1]);
   return new RecordsValidationError(message, field);
 }
+
+// Failures while connecting: the request was never sent.
+const connectFailures = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 function describeCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -111,7 +118,7 @@ export function createRecordsClient(options: RecordsClientOptions): RecordsClien
       if (error instanceof RecordsResponseError) throw error;
       report('unreachable');
       const detail = describeCause(error);
-      throw new RecordsUnreachableError(`records at ${baseUrl} is unreachable (${detail})`, detail, { cause: error });
+      throw new RecordsUnreachableError(`records at ${baseUrl} is unreachable (${detail})`, detail, { cause: error, mayHaveArrived: !connectFailures.has(detail) });
     }
     if (response.status === 400) {
       report('rejected');
@@ -135,7 +142,17 @@ export function createRecordsClient(options: RecordsClientOptions): RecordsClien
     baseUrl,
     version: () => call('version', '/version', recordsVersionSchema, { method: 'GET' }, 200),
     overview: () => call('overview', '/', recordsOverviewSchema, { method: 'GET' }, 200),
-    createRecord: (name) =>
-      call('create', '/records', createdRecordSchema, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }, 201),
+    createRecord: (name, idempotencyKey) =>
+      call(
+        'create',
+        '/records',
+        createdRecordSchema,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+          body: JSON.stringify({ name }),
+        },
+        201,
+      ),
   };
 }

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { RecordsUnreachableError, RecordsValidationError, type RecordsClient } from '../records/client.ts';
+import { RecordsResponseError, RecordsUnreachableError, RecordsValidationError, type RecordsClient } from '../records/client.ts';
 import { checkCompatibility } from '../records/compatibility.ts';
 import { recordNameMaxLength, renderPage, styleHash, type PageModel, type RecordsView } from '../views/page.ts';
 
@@ -39,6 +40,35 @@ function fieldMessage(error: RecordsValidationError): string {
   return `records refused the record${error.field ? ` (field ${error.field})` : ''}: ${error.message}`;
 }
 
+/** A submission's token as the form sent it back, or a new one: it becomes records' Idempotency-Key. */
+const tokenPattern = /^[A-Za-z0-9-]{16,128}$/;
+
+type Outcome = { status: number; notice?: PageModel['notice']; fieldError?: string };
+
+/**
+ * What the page says when adding failed; "not sure" whenever records may have stored the record without saying
+ * so: the create call may have arrived (`creating`) and did not end in an answer that rules it out.
+ */
+function failedOutcome(error: unknown, creating: boolean): Outcome {
+  const notSure = (why: string): Outcome => ({
+    status: 503,
+    notice: {
+      kind: 'warning',
+      text: `Not sure whether the record was added: ${why}. Check the record count before adding it again; pressing "Add record" again is safe, it will not be added twice.`,
+    },
+  });
+  if (error instanceof RecordsValidationError) return { status: 400, fieldError: fieldMessage(error) };
+  if (error instanceof RecordsUnreachableError) {
+    if (!creating || !error.mayHaveArrived) return { status: 503, notice: { kind: 'error', text: 'The record was not added: records is unreachable. Try again when it is back.' } };
+    return notSure(`records did not answer in time (${error.detail})`);
+  }
+  if (error instanceof RecordsResponseError && error.status === 429) {
+    return { status: 429, notice: { kind: 'error', text: 'The record was not added: records limits how many records are added per minute. Try again in a minute.' } };
+  }
+  if (!creating) return { status: 502, notice: { kind: 'error', text: 'The record was not added: records answered with an error.' } };
+  return notSure('records answered with an error');
+}
+
 /** The page (`GET /`) and the form it posts (`POST /records`, then back to the page). */
 export default async function pageRoutes(fastify: FastifyInstance): Promise<void> {
   await fastify.register(formbody, { bodyLimit: 16_384 });
@@ -47,7 +77,7 @@ export default async function pageRoutes(fastify: FastifyInstance): Promise<void
     environment: fastify.config.APP_ENV,
     web: { version: fastify.config.APP_VERSION, commit: fastify.config.GIT_COMMIT },
     records,
-    form: { name: '' },
+    form: { name: '', token: randomUUID() },
   });
 
   fastify.get('/', { schema: { querystring: Type.Object({ added: Type.Optional(Type.String()) }) } }, async (request, reply) => {
@@ -57,35 +87,28 @@ export default async function pageRoutes(fastify: FastifyInstance): Promise<void
     return sendPage(reply, 200, { ...base(records), notice: added && records.status === 'ok' ? { kind: 'success', text: 'Record added.' } : undefined });
   });
 
-  fastify.post('/records', { schema: { body: Type.Object({ name: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-    const name = (request.body as { name?: string }).name ?? '';
-    let status: number;
-    let notice: PageModel['notice'];
-    let fieldError: string | undefined;
+  fastify.post('/records', { schema: { body: Type.Object({ name: Type.Optional(Type.String()), token: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    const body = request.body as { name?: string; token?: string };
+    const name = body.name ?? '';
+    const token = body.token && tokenPattern.test(body.token) ? body.token : randomUUID();
+    let outcome: Outcome;
+    let creating = false;
     try {
       const version = await fastify.records.version();
       const compatibility = checkCompatibility(version.apiVersion, fastify.supportedRecordsApiMajors);
       if (compatibility.compatible) {
-        await fastify.records.createRecord(name);
+        creating = true;
+        await fastify.records.createRecord(name, token);
         // Post/Redirect/Get: a reload does not add the record twice.
         return reply.code(303).header('location', '/?added=1').send();
       }
-      status = 409;
-      notice = { kind: 'error', text: 'The record was not added: records speaks an API version this web does not support.' };
+      outcome = { status: 409, notice: { kind: 'error', text: 'The record was not added: records speaks an API version this web does not support.' } };
     } catch (error) {
-      if (error instanceof RecordsValidationError) {
-        status = 400;
-        fieldError = fieldMessage(error);
-      } else if (error instanceof RecordsUnreachableError) {
-        status = 503;
-        notice = { kind: 'error', text: 'The record was not added: records is unreachable. Try again when it is back.' };
-      } else {
-        request.log.warn({ err: error }, 'records failed to add a record');
-        status = 502;
-        notice = { kind: 'error', text: 'The record was not added: records answered with an error.' };
-      }
+      outcome = failedOutcome(error, creating);
+      if (outcome.status !== 400) request.log.warn({ err: error, statusCode: outcome.status }, 'adding a record failed');
     }
     const records = await loadRecordsView(fastify.records, fastify.supportedRecordsApiMajors);
-    return sendPage(reply, status, { ...base(records), form: { name, error: fieldError }, notice });
+    // The same token again: submitting this form once more is a retry of the same submission, never a second record.
+    return sendPage(reply, outcome.status, { ...base(records), form: { name, error: outcome.fieldError, token }, notice: outcome.notice });
   });
 }

@@ -10,6 +10,8 @@ export const recordsServer = fileURLToPath(new URL('../../../../services/records
 
 export interface RunningRecords {
   url: string;
+  /** The folder of its SQLite file, `records.sqlite`. */
+  dataDir: string;
   /** Everything the process wrote, for failure messages. */
   output: () => string;
   stop: () => Promise<void>;
@@ -75,7 +77,7 @@ export async function startRecords(env: Record<string, string> = {}, { timeoutMs
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && child.exitCode === null) {
       const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then((response) => response.ok, () => false);
-      if (ready) return { url, output: () => output, stop };
+      if (ready) return { url, dataDir, output: () => output, stop };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await stop();

@@ -5,7 +5,7 @@ const model: PageModel = {
   environment: 'staging',
   web: { version: '1.2.3', commit: 'a'.repeat(40) },
   records: { status: 'ok', version: '2.0.0', commit: 'b'.repeat(40), apiVersion: '1', environment: 'staging', count: 7, secret: 's3cret' },
-  form: { name: '' },
+  form: { name: '', token: 'token-for-tests-0001' },
 };
 
 describe('renderPage', () => {
@@ -16,7 +16,7 @@ describe('renderPage', () => {
   });
 
   it('escapes a hostile record name put back into the form', () => {
-    const page = renderPage({ ...model, form: { name: '"><script>alert(1)</script>', error: 'Enter a record name' } });
+    const page = renderPage({ ...model, form: { name: '"><script>alert(1)</script>', error: 'Enter a record name', token: 'token-for-tests-0001' } });
     expect(page).not.toContain('<script>alert(1)');
     expect(page).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
   });
@@ -26,7 +26,7 @@ describe('renderPage', () => {
   });
 
   it('links the field error to the input so screen readers announce it', () => {
-    const page = renderPage({ ...model, form: { name: '', error: 'Enter a record name of 1 to 200 characters.' } });
+    const page = renderPage({ ...model, form: { name: '', error: 'Enter a record name of 1 to 200 characters.', token: 'token-for-tests-0001' } });
     expect(page).toMatch(/<input [^>]*aria-describedby="name-error name-hint"[^>]*aria-invalid="true"/);
     expect(page).toContain('<p class="field-error" id="name-error">Enter a record name of 1 to 200 characters.</p>');
   });

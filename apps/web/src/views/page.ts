@@ -17,9 +17,12 @@ export interface PageModel {
   environment: string;
   web: ServiceVersion;
   records: RecordsView;
-  /** The form's state: the value to put back and the error to show when the last submission was refused. */
-  form: { name: string; error?: string | undefined };
-  notice?: { kind: 'success' | 'error'; text: string } | undefined;
+  /**
+   * The form's state: the value to put back, the error to show when the last submission was refused, and the
+   * submission's token (records' Idempotency-Key), kept across retries of the same submission.
+   */
+  form: { name: string; error?: string | undefined; token: string };
+  notice?: { kind: 'success' | 'warning' | 'error'; text: string } | undefined;
 }
 
 export const recordNameMaxLength = 200;
@@ -84,6 +87,7 @@ function banner(model: PageModel): SafeHtml[] {
   const banners: SafeHtml[] = [];
   if (model.notice) {
     const role = model.notice.kind === 'success' ? 'status' : 'alert';
+    // A warning says "not sure": records may have stored the record without confirming it.
     banners.push(html`<div class="banner ${model.notice.kind}" role="${role}"><p>${model.notice.text}</p></div>`);
   }
   const records = model.records;
@@ -163,6 +167,7 @@ ${secret}
 <section class="card" aria-labelledby="add-title">
 <h2 id="add-title">Add a record</h2>
 <form method="post" action="/records">
+<input type="hidden" name="token" value="${model.form.token}">
 <fieldset${formDisabled ? raw(' disabled') : ''}>
 <div class="stack">
 <label for="name">Record name</label>

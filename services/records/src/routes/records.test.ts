@@ -14,6 +14,8 @@ beforeAll(async () => {
     DEMO_SECRET: 's3cr3t',
     APP_VERSION: '1.4.2',
     GIT_COMMIT: 'a'.repeat(40),
+    // The write limit has a test of its own below.
+    WRITE_RATE_LIMIT_PER_MINUTE: '10000',
   });
   await untilAppReady(app);
 });
@@ -107,6 +109,52 @@ describe('POST /records', () => {
     const response = await post({ name: 'n'.repeat(3_000) });
     expect(response.statusCode).toBe(413);
     expect(response.json()).toMatchObject({ statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+  });
+});
+
+describe('POST /records with an Idempotency-Key', () => {
+  const key = () => `key-${Math.random().toString(36).slice(2)}`;
+
+  it('stores the record once: a retry with the same key answers the same record, marked as replayed', async () => {
+    const sent = key();
+    const before = await rowCount();
+    const first = await post({ name: 'once' }, { 'idempotency-key': sent });
+    const retry = await post({ name: 'once' }, { 'idempotency-key': sent });
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toEqual(first.json());
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await rowCount()).toBe(before + 1);
+    expect((await app.inject('/')).json<{ records: number }>().records).toBe(before + 1);
+  });
+
+  it('stores one record when ten requests with the same key arrive at once', async () => {
+    const sent = key();
+    const before = await rowCount();
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post({ name: 'racing' }, { 'idempotency-key': sent })));
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(10).fill(201));
+    expect(new Set(responses.map((response) => response.json<{ id: number }>().id)).size).toBe(1);
+    expect(await rowCount()).toBe(before + 1);
+  });
+
+  it('answers 422 and stores nothing when the key comes back with another name', async () => {
+    const sent = key();
+    expect((await post({ name: 'first name' }, { 'idempotency-key': sent })).statusCode).toBe(201);
+    const before = await rowCount();
+    const reused = await post({ name: 'second name' }, { 'idempotency-key': sent });
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json()).toMatchObject({ statusCode: 422, message: expect.stringMatching(/already used/) });
+    expect(await rowCount()).toBe(before);
+  });
+
+  it.each([
+    ['with a space', 'a b'],
+    ['of 129 characters', 'k'.repeat(129)],
+  ])('refuses a key %s with a 400 naming the header', async (_case, sent) => {
+    const response = await post({ name: 'x' }, { 'idempotency-key': sent });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ field: 'idempotency-key' });
   });
 });
 

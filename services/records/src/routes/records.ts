@@ -14,6 +14,12 @@ const Summary = Type.Object({
 const NewRecord = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 
 const StoredRecord = Type.Object({ id: Type.Integer(), name: Type.String() });
+const WriteHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'a client-chosen key: a retry with the same key answers the first record' }),
+  ),
+});
+const KeyReused = Type.Object({ statusCode: Type.Literal(422), error: Type.String(), message: Type.String() });
 
 const records: FastifyPluginAsyncTypebox = async (fastify) => {
   const { knex, config } = fastify;
@@ -34,9 +40,14 @@ const records: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(rateLimit, { global: false });
   const writeLimit = { max: config.WRITE_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 };
 
-  fastify.post('/records', { bodyLimit: 2_048, config: { rateLimit: writeLimit }, schema: { body: NewRecord, response: { 201: StoredRecord } } }, async (request, reply) => {
+  fastify.post('/records', { bodyLimit: 2_048, config: { rateLimit: writeLimit }, schema: { body: NewRecord, headers: WriteHeaders, response: { 201: StoredRecord, 422: KeyReused } } }, async (request, reply) => {
     const { name } = request.body;
-    return reply.code(201).send({ id: await insertRecord(name), name });
+    const stored = await insertRecord(name, request.headers['idempotency-key']);
+    if (stored.name !== name) {
+      return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: 'This Idempotency-Key was already used for a record with another name.' });
+    }
+    if (stored.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(201).send({ id: stored.id, name });
   });
 };
 
