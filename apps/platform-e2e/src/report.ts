@@ -73,11 +73,11 @@ export function junitReport(summary: Summary, results: SuiteResult[]): string {
       .testSuite()
       .name(`${summary.environment} ${suite.name}`)
       .timestamp(suite.startedAt)
-      .time(suite.durationMs / 1000)
+      .time(seconds(suite.durationMs))
       .property('environment', summary.environment);
     for (const [deployable, seen] of Object.entries(summary.versions)) element.property(`${deployable}.commit`, seen.commit);
     for (const check of suite.checks) {
-      const testCase = element.testCase().className(`platform-e2e.${suite.name}`).name(check.name).time(check.durationMs / 1000);
+      const testCase = element.testCase().className(`platform-e2e.${suite.name}`).name(check.name).time(seconds(check.durationMs));
       if (check.status === 'failed') testCase.failure(check.message);
       if (check.status === 'skipped') testCase.skipped().standardOutput(check.message);
       // GitLab and Jenkins show [[ATTACHMENT|path]] entries as the test's attachments.
@@ -85,6 +85,11 @@ export function junitReport(summary: Summary, results: SuiteResult[]): string {
     }
   }
   return builder.build();
+}
+
+/** Milliseconds as seconds to the millisecond, as JUnit's time attributes carry them. */
+function seconds(ms: number): number {
+  return Math.round(ms) / 1000;
 }
 
 export async function writeReports(out: string, summary: Summary, results: SuiteResult[]): Promise<void> {
