@@ -1,6 +1,6 @@
 // Hostile releases files (from a branch or a pull request): every command that reads them stops
 // with a message naming the file and the limit (docs/formats.md, "Limits"), and writes nothing.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createFixtureRepo, treeDigest, type FixtureRepo } from '../test-support/fixture-repo.ts';
@@ -60,4 +60,17 @@ describe.each(Object.entries(hostile))('%s', (_name, { file, text, commands, mes
     const problems = (JSON.parse(result.stdout) as { problems: Array<{ file: string; message: string }> }).problems;
     expect(problems).toContainEqual(expect.objectContaining({ file, message }));
   });
+});
+
+test('a values file too big to hold in memory is refused from its size before it is read', async () => {
+  // 600 MB, sparse (no disk used): read as text it would pass V8's longest string and crash.
+  truncateSync(path.join(repo.root, 'releases/dev/values/records.yaml'), 600 * 1024 * 1024);
+  for (const command of ['render', 'set', 'lint']) {
+    const result = await runRecipe(repo.root, command === 'lint' ? ['lint'] : args(command));
+    expect([command, result.code]).toEqual([command, command === 'lint' ? 1 : 2]);
+    expect(result.stderr + result.stdout).toContain('releases/dev/values/records.yaml: the file is 600.0 MB: recipe reads YAML files of at most 4 MB\n');
+  }
+  // Only the planted file differs: nothing rendered, nothing committed.
+  expect(repo.git(['status', '--porcelain'])).toBe('M releases/dev/values/records.yaml');
+  expect(repo.git(['log', '-1', '--format=%s'])).toBe('chore(releases): seed environments');
 });

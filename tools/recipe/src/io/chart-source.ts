@@ -3,15 +3,15 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
+import { parseYamlFile } from '../model/yaml-file.ts';
 import { extractAt } from './git.ts';
 import { helmEnv } from './helm.ts';
 
 /** The repository paths of the chart's file:// dependencies, as its Chart.yaml gives them. */
 async function libraryFolders(chart: string, chartDir: string, commit: string): Promise<string[]> {
   const text = await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8').catch(() => undefined);
-  const dependencies = ((text === undefined ? undefined : parse(text)) as { dependencies?: Array<{ repository?: unknown }> } | null | undefined)?.dependencies ?? [];
+  const dependencies = ((text === undefined ? undefined : parseYamlFile(text, `${chart}/Chart.yaml`).data) as { dependencies?: Array<{ repository?: unknown }> } | null | undefined)?.dependencies ?? [];
   return dependencies.flatMap((dependency) => {
     const repository = typeof dependency.repository === 'string' ? dependency.repository : '';
     if (!repository.startsWith('file://')) return [];

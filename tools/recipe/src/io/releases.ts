@@ -1,11 +1,11 @@
 // The releases/ folder on disk: find it, read and validate its files, write changes atomically.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { validateEnvironments, type Environments } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 import { validateRecipe, type Recipe } from '../model/recipe.ts';
-import { parseYamlFile, type YamlFile } from '../model/yaml-file.ts';
+import { parseYamlFile, yamlBytesProblem, type YamlFile } from '../model/yaml-file.ts';
 
 export const RELEASES = 'releases';
 
@@ -47,9 +47,16 @@ export function fluxDir(env: string): string {
   return `${RELEASES}/${env}/flux`;
 }
 
+/** A releases file's text; one over the YAML size limit is refused from its size, before it is read. */
+export async function readReleasesFile(root: string, file: string): Promise<string> {
+  const tooBig = yamlBytesProblem((await stat(path.join(root, file))).size, file);
+  if (tooBig) throw tooBig;
+  return readFile(path.join(root, file), 'utf8');
+}
+
 async function readText(root: string, file: string): Promise<string | undefined> {
   try {
-    return await readFile(path.join(root, file), 'utf8');
+    return await readReleasesFile(root, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -156,7 +163,13 @@ export async function readEnvironmentValues(root: string, env: string, services:
   const values: Record<string, Record<string, unknown>> = {};
   for (const service of services) {
     const name = `${service}.yaml`;
-    values[service] = present.has(name) ? parseValues(readFileSync(`${base}/${name}`, 'utf8'), `${dir}/${name}`) : {};
+    if (!present.has(name)) {
+      values[service] = {};
+      continue;
+    }
+    const tooBig = yamlBytesProblem(statSync(`${base}/${name}`).size, `${dir}/${name}`);
+    if (tooBig) throw tooBig;
+    values[service] = parseValues(readFileSync(`${base}/${name}`, 'utf8'), `${dir}/${name}`);
   }
   return values;
 }

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RecipeError } from '../model/errors.ts';
 import { readSnapshot, snapshotFileName, type Snapshot } from '../model/snapshot.ts';
+import { readReleasesFile } from './releases.ts';
 
 export const SNAPSHOTS = 'releases/snapshots';
 
@@ -34,7 +35,13 @@ export async function readSnapshotEntries(root: string): Promise<SnapshotEntry[]
   return Promise.all(
     files.map(async (name) => {
       const file = `${SNAPSHOTS}/${name}`;
-      const text = await readFile(path.join(root, file), 'utf8');
+      let text: string;
+      try {
+        text = await readReleasesFile(root, file);
+      } catch (error) {
+        if (error instanceof RecipeError) return { file, text: '', problems: [error] };
+        throw error;
+      }
       const { snapshot, problems } = readSnapshot(file, text);
       return problems.length === 0 && snapshot ? { file, text, snapshot, problems } : { file, text, problems };
     }),

@@ -25,7 +25,11 @@ const LIMITS_HINT = 'see "Limits" in tools/recipe/docs/formats.md';
 export function yamlSizeProblem(text: string, file: string): RecipeError | undefined {
   // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only when the text could be over.
   if (text.length * 3 <= YAML_LIMITS.maxBytes) return undefined;
-  const bytes = Buffer.byteLength(text, 'utf8');
+  return yamlBytesProblem(Buffer.byteLength(text, 'utf8'), file);
+}
+
+/** A RecipeError when a file of `bytes` is over the size limit: readers check this before reading. */
+export function yamlBytesProblem(bytes: number, file: string): RecipeError | undefined {
   if (bytes <= YAML_LIMITS.maxBytes) return undefined;
   return new RecipeError(`the file is ${(bytes / MB).toFixed(1)} MB: recipe reads YAML files of at most ${YAML_LIMITS.maxBytes / MB} MB`, {
     file,

@@ -1,12 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
 import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile } from '../model/snapshot.ts';
-import { locate, parseYamlFile, yamlSizeProblem } from '../model/yaml-file.ts';
+import { locate, parseYamlFile } from '../model/yaml-file.ts';
 import { evidencePath, storedDigest } from '../io/evidence-store.ts';
 import { existingCommits } from '../io/git.ts';
-import { fluxDir, loadReleasesWithProblems, RELEASES, type Releases } from '../io/releases.ts';
+import { fluxDir, loadReleasesWithProblems, readReleasesFile, RELEASES, type Releases } from '../io/releases.ts';
 import { planEnvironmentRender } from './render.ts';
 
 export interface LintProblem {
@@ -34,13 +34,12 @@ async function yamlFilesUnder(root: string, dir: string): Promise<string[]> {
 export async function plaintextSecrets(root: string): Promise<RecipeError[]> {
   const problems: RecipeError[] = [];
   for (const file of await yamlFilesUnder(root, RELEASES)) {
-    const text = await readFile(path.join(root, file), 'utf8');
-    if (!/kind:\s*["']?Secret\b/.test(text)) continue;
-    const tooBig = yamlSizeProblem(text, file);
-    if (tooBig) {
-      problems.push(tooBig);
+    const text = await readReleasesFile(root, file).catch((failure: unknown) => failure);
+    if (typeof text !== 'string') {
+      problems.push(asProblem(text));
       continue;
     }
+    if (!/kind:\s*["']?Secret\b/.test(text)) continue;
     const lineCounter = new LineCounter();
     for (const doc of parseAllDocuments(text, { lineCounter })) {
       if (!('contents' in doc) || !isMap(doc.contents)) continue;
@@ -60,6 +59,12 @@ export async function plaintextSecrets(root: string): Promise<RecipeError[]> {
   return problems;
 }
 
+/** A failure to read a file as a problem to list; anything but a RecipeError is a bug and is thrown. */
+function asProblem(failure: unknown): RecipeError {
+  if (failure instanceof RecipeError) return failure;
+  throw failure;
+}
+
 /** Every problem of the releases folder, errors and warnings. */
 export async function lintReleases(root: string): Promise<LintProblem[]> {
   const { releases, problems } = await loadReleasesWithProblems(root);
@@ -69,7 +74,11 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
   const snapshotFiles = await yamlFilesUnder(root, `${RELEASES}/${SNAPSHOTS_DIR}`);
   const validSnapshots = new Set<string>();
   for (const file of snapshotFiles) {
-    const text = await readFile(path.join(root, file), 'utf8');
+    const text = await readReleasesFile(root, file).catch((failure: unknown) => failure);
+    if (typeof text !== 'string') {
+      error(asProblem(text));
+      continue;
+    }
     const found = validateSnapshotFile(file, text);
     found.forEach(error);
     if (found.length === 0) {
@@ -77,7 +86,7 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
       (await evidenceProblems(root, file, text)).forEach(error);
     }
   }
-  if (!releases) return out;
+  if (!releases) return distinct(out);
   await lintFolders(releases, error);
   await lintCommits(releases, error);
   lintSnapshots(releases, validSnapshots, new Set(snapshotFiles.map((file) => path.basename(file))), out);
@@ -92,7 +101,16 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
       else throw failure;
     }
   }
-  return out;
+  return distinct(out);
+}
+
+/** Each problem once: a file refused as unreadable (e.g. too big) is met by more than one check. */
+function distinct(problems: LintProblem[]): LintProblem[] {
+  const seen = new Set<string>();
+  return problems.filter(({ problem }) => {
+    const key = JSON.stringify([problem.file, problem.line, problem.field, problem.message]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 /** Each stored report a snapshot names must be in the evidence store, under the hash of its content. */
