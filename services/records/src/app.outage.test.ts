@@ -45,6 +45,14 @@ async function appBehindProxy(env: Record<string, string> = {}): Promise<App> {
 const post = (app: App, name: string) =>
   app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name }) });
 
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
 async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
   const result = await work;
@@ -106,9 +114,10 @@ describe('readiness', () => {
     const app = await appBehindProxy();
     const blocker = await mysql.createConnection({ uri: database.url });
     try {
-      await blocker.query('LOCK TABLES records WRITE');
+      await blocker.query('LOCK TABLES records WRITE, record_count WRITE');
       const waiting = Array.from({ length: 14 }, () => app.inject('/'));
-      await sleep(300);
+      // Every pooled connection (10) is taken by a request waiting on the lock.
+      await until(async () => (await database.query<unknown[]>("SELECT id FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table%'", [database.name])).length >= 10);
       const readyz = await app.inject('/readyz');
       expect(readyz.statusCode).toBe(200);
       await blocker.query('UNLOCK TABLES');

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AccessLog } from './access-log.ts';
+import { credentialMasker } from './secrets.ts';
 import env, { type Config } from './plugins/env.ts';
 import errors from './plugins/errors.ts';
 import knex from './plugins/knex.ts';
@@ -20,8 +21,10 @@ export interface AppOptions {
 
 /** The records service as a fastify instance, knowing nothing of the process: tests call `inject` on it. */
 export async function buildApp({ config, server = {} }: AppOptions) {
+  const mask = credentialMasker(config.DATABASE_URL);
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    // Every log line passes the masker: whatever an error message quotes, the database password never reaches the log.
+    logger: { level: config.LOG_LEVEL, hooks: { streamWrite: mask } },
     logController: new AccessLog(),
     // Reject rather than silently fix bad bodies: no coercion of 42 into "42", no dropping unknown fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },

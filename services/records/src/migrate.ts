@@ -2,6 +2,7 @@ import pino from 'pino';
 import { createKnex, databaseTarget } from './db/connection.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { ConfigError, loadConfig } from './plugins/env.ts';
+import { credentialMasker } from './secrets.ts';
 
 /** The migrate entry point for a Kubernetes Job (Helm pre-install/pre-upgrade): same code, same lock. */
 async function migrate(): Promise<number> {
@@ -13,7 +14,7 @@ async function migrate(): Promise<number> {
     process.stderr.write(`records migrate: ${error.message}\n`);
     return 1;
   }
-  const log = pino({ level: config.LOG_LEVEL, name: 'records-migrate' });
+  const log = pino({ level: config.LOG_LEVEL, name: 'records-migrate', hooks: { streamWrite: credentialMasker(config.DATABASE_URL) } });
   const target = databaseTarget(config);
   const knex = createKnex(config, log);
   try {

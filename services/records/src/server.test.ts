@@ -35,7 +35,7 @@ describe('SIGTERM with requests in flight', () => {
 
     // Hold the table so that requests stay in flight inside the service until we let go.
     const blocker = await mysql.createConnection({ uri: db.url });
-    await blocker.query('LOCK TABLES records WRITE');
+    await blocker.query('LOCK TABLES records WRITE, record_count WRITE');
     const inFlight = Array.from({ length: 12 }, () => fetch(`${url}/`));
     await untilWaitingQueries(db, 10);
 
@@ -120,6 +120,35 @@ describe('at boot', () => {
       expect(JSON.parse(requestLines[0]!)).toMatchObject({ level: 30, method: 'GET', url: '/no/such/thing', statusCode: 404, msg: 'request refused' });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('masks a DATABASE_URL password containing # in its one-line refusal', async () => {
+    const { code, output } = await runToEnd({ DATABASE_URL: 'mysql://app:Sup3r#Passw0rd@127.0.0.1:3306/records' }, serverEntry);
+    expect(code).toBe(1);
+    expect(output).toHaveLength(1);
+    expect(output[0]).toMatch(/^records: Invalid configuration: DATABASE_URL is not a valid URL \(got "mysql:\/\/app:\*\*\*@127\.0\.0\.1:3306\/records"\)/);
+    expect(output.join('\n')).not.toMatch(/Sup3r|Passw0rd/);
+  });
+
+  it('never logs the password of a database that refuses it', async () => {
+    const db = await createTestDatabase('masked');
+    try {
+      // The server's root has no password: one sent is refused, and the service retries and logs its failures.
+      const url = new URL(db.url);
+      url.password = encodeURIComponent('Sup3r#Passw0rd');
+      const service = start({ DATABASE_URL: url.href, LOG_LEVEL: 'debug' });
+      const listening = await service.listening;
+      const readyz = await fetch(`${listening}/readyz`);
+      expect(readyz.status).toBe(503);
+      await fetch(`${listening}/`);
+      await sleep(1_500);
+      const output = service.output.join('\n');
+      expect(output).toMatch(/ER_ACCESS_DENIED_ERROR|Access denied/);
+      expect(output).not.toMatch(/Sup3r|Passw0rd/);
+    } finally {
+      await Promise.all(running.splice(0).map((service) => service.stop('SIGKILL')));
+      await db.drop();
     }
   });
 

@@ -1,7 +1,9 @@
 import { enableCompileCache } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import type { Config } from './plugins/env.ts';
+import { credentialMasker } from './secrets.ts';
 
 // Replicas start together and compete for CPU: V8's code cache (under the OS temp dir) cuts the start-up work.
 enableCompileCache();
@@ -54,5 +56,17 @@ async function main(config: Config) {
   app.log.info({ url: url.origin }, `records listening on ${url.origin}`);
 }
 
-const config = configOrExit();
-if (config) await main(config);
+/** A crash before the logger and close-with-grace are in place: one masked report on stderr, exit code 1. */
+function crash(error: unknown, config?: Config): void {
+  process.stderr.write(`records: could not start: ${credentialMasker(config?.DATABASE_URL ?? process.env.DATABASE_URL)(inspect(error))}\n`);
+  // Background work (a migration retry timer) must not keep a process that failed to start alive.
+  process.exit(1);
+}
+
+let config: Config | undefined;
+try {
+  config = configOrExit();
+  if (config) await main(config);
+} catch (error) {
+  crash(error, config);
+}

@@ -54,6 +54,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(message);
   });
 
+  it('never echoes the password of a DATABASE_URL it refuses', () => {
+    const attempt = () => loadConfig({ DATABASE_URL: 'postgres://app:Sup3rPassw0rd@db/records' });
+    expect(attempt).toThrow(/DATABASE_URL must match pattern .* \(got "postgres:\/\/app:\*\*\*@db\/records"\)/);
+    expect(attempt).not.toThrow(/Sup3rPassw0rd/);
+  });
+
+  it.each([
+    ['that cuts the port', 'mysql://app:pa#ss@db:3306/records'],
+    ['that parses as a fragment', 'mysql://app:12#34@db:3306/records'],
+  ])('refuses a password with # %s, says to percent-encode it, and does not echo it', (_case, url) => {
+    const attempt = () => loadConfig({ DATABASE_URL: url });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/DATABASE_URL is not a valid URL \(got "mysql:\/\/app:\*\*\*@db:3306\/records"\): percent-encode .*# as %23/);
+    expect(attempt).not.toThrow(/#ss|#34/);
+  });
+
+  it('accepts the percent-encoded form of such a password', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql://app:pa%23ss@db:3306/records' }).DATABASE_URL).toBe('mysql://app:pa%23ss@db:3306/records');
+  });
+
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT must be integer.*; LOG_LEVEL must be equal to one of/);
   });

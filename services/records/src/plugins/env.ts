@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import fp from 'fastify-plugin';
 import { Type, type Static } from 'typebox';
+import { maskCredentials } from '../secrets.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,7 +61,7 @@ function describe(errors: AjvError[], env: Record<string, string | undefined>): 
     .map((error) => {
       const variable = error.keyword === 'required' ? String(error.params.missingProperty) : error.instancePath.replace(/^\//, '');
       const got = env[variable];
-      return `${variable} ${error.message ?? 'is invalid'}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      return `${variable} ${error.message ?? 'is invalid'}${got === undefined ? '' : ` (got ${maskCredentials(JSON.stringify(got))})`}`;
     })
     .join('; ');
 }
@@ -69,13 +70,23 @@ function describe(errors: AjvError[], env: Record<string, string | undefined>): 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable counts as unset, so `PORT=` in a manifest means the default rather than 0.
   const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  let config: Config;
   try {
-    return envSchema<Config>({ schema: structuredClone(configSchema), data, env: false });
+    config = envSchema<Config>({ schema: structuredClone(configSchema), data, env: false });
   } catch (error) {
     const errors = (error as { errors?: AjvError[] }).errors;
     if (!errors) throw error;
     throw new ConfigError(`Invalid configuration: ${describe(errors, env)}`);
   }
+  const parsed = config.DATABASE_URL ? URL.parse(config.DATABASE_URL) : undefined;
+  if (config.DATABASE_URL && (!parsed || parsed.hash !== '' || parsed.pathname.length < 2)) {
+    // Typically a password with #, / or @ left as it is: the URL parser cuts it there and names the wrong host.
+    throw new ConfigError(
+      `Invalid configuration: DATABASE_URL is not a valid URL (got ${maskCredentials(JSON.stringify(config.DATABASE_URL))}): ` +
+        'percent-encode special characters in the user and password (# as %23, @ as %40, / as %2F, : as %3A)',
+    );
+  }
+  return config;
 }
 
 /** Decorates `fastify.config` with configuration validated by loadConfig. */
