@@ -92,3 +92,14 @@ describe('environments.yaml', () => {
     }
   });
 });
+
+test('a baseBranch that git would read as more than a branch name is refused at its line', () => {
+  for (const baseBranch of ['main:refs/heads/other', '--upload-pack=touch x', 'main branch', '/main']) {
+    const text = environmentsYaml.replace('  baseBranch: main\n', `  baseBranch: ${JSON.stringify(baseBranch)}\n`);
+    const [problem, ...rest] = check(text).problems;
+    expect([baseBranch, rest]).toEqual([baseBranch, []]);
+    expect(problem!.format()).toMatch(/^releases\/environments\.yaml:\d+:\d+: repository\.baseBranch: /);
+  }
+  const text = environmentsYaml.replace('  baseBranch: main\n', '  baseBranch: release/2026.12\n');
+  expect(check(text).value!.repository.baseBranch).toBe('release/2026.12');
+});

@@ -24,7 +24,13 @@ export const environmentsSchema = {
       properties: {
         url: { type: 'string', minLength: 1, description: 'the Git URL Flux clones, e.g. https://github.com/acme/platform.git' },
         webUrl: { type: 'string', minLength: 1, description: 'the web address used for compare links, e.g. https://github.com/acme/platform' },
-        baseBranch: { type: 'string', minLength: 1, description: 'the branch promotions open pull requests against, e.g. main' },
+        baseBranch: {
+          type: 'string',
+          // A branch name only: the value is put into git refspecs (refs/heads/<baseBranch>), where "a:b" or "-x" would mean something else.
+          pattern: '^[A-Za-z0-9_+][A-Za-z0-9_.+-]*(/[A-Za-z0-9_+][A-Za-z0-9_.+-]*)*$',
+          maxLength: 200,
+          description: 'the branch promotions open pull requests against, e.g. main (letters, digits, "_+.-", "/" between parts)',
+        },
         forge: {
           type: 'object',
           additionalProperties: false,
