@@ -4,6 +4,7 @@ import env, { type Config } from './plugins/env.ts';
 import metrics from './plugins/metrics.ts';
 import records from './plugins/records.ts';
 import health from './routes/health.ts';
+import { credentialMasker } from './secrets.ts';
 import page from './routes/page.ts';
 
 export interface BuildAppOptions {
@@ -17,7 +18,8 @@ export interface BuildAppOptions {
 /** Builds the web app: configuration, metrics, health, the records client and the page. No port, no signals. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: options.config.LOG_LEVEL },
+    // Every log line passes the masker: no URL password ever reaches the log, whatever an error quotes.
+    logger: { level: options.config.LOG_LEVEL, hooks: { streamWrite: credentialMasker(options.config.RECORDS_URL) } },
     ...options.fastify,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -41,6 +41,14 @@ describe.concurrent('web server process', () => {
     expect(server.output()).toMatch(/RECORDS_URL must match .*\(got "not a url"\)/);
   });
 
+  it('refuses a RECORDS_URL with a password containing # in one line that does not show it', async ({ onTestFinished }) => {
+    const server = runServer({ RECORDS_URL: 'http://web:Sup3r#Passw0rd@records:8080' }, onTestFinished);
+    expect(await server.exited).toBe(1);
+    expect(server.output().trim().split('\n')).toHaveLength(1);
+    expect(server.output()).toMatch(/^web: Invalid configuration: RECORDS_URL .*\(got "http:\/\/web:\*\*\*@records:8080"\)/);
+    expect(server.output()).not.toMatch(/Sup3r|Passw0rd/);
+  });
+
   it('on SIGTERM turns readiness false, keeps serving for SHUTDOWN_DELAY_MS, then exits 0', async ({ onTestFinished }) => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

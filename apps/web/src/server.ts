@@ -1,13 +1,15 @@
+import { inspect } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './plugins/env.ts';
+import { maskCredentials } from './secrets.ts';
 
 let config;
 try {
   config = loadConfig();
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`web: ${error.message}`);
+  // One line for a bad variable; anything else is a crash, reported once and masked, never with a URL's password.
+  console.error(error instanceof ConfigError ? `web: ${error.message}` : `web: could not start: ${maskCredentials(inspect(error))}`);
   process.exit(1);
 }
 

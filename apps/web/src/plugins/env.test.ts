@@ -25,6 +25,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RECORDS_URL: 'records:3000' })).toThrow(/RECORDS_URL .*\(got "records:3000"\): set it to the records base URL, e.g. http:\/\/127.0.0.1:3000/);
   });
 
+  it.each([
+    ['with a password', 'http://web:hunter22@records:8080'],
+    ['with a password containing #', 'http://web:hun#ter22@records:8080'],
+  ])('refuses a RECORDS_URL %s without echoing the password', (_case, url) => {
+    const attempt = () => loadConfig({ RECORDS_URL: url });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/RECORDS_URL .*\(got "http:\/\/web:\*\*\*@records:8080"\)/);
+    expect(attempt).not.toThrow(/hunter22|ter22/);
+  });
+
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ PORT: '99999', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL|LOG_LEVEL.*PORT/);
   });

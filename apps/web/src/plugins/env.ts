@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import envSchema from 'env-schema';
 import fp from 'fastify-plugin';
 import { Type, type Static } from 'typebox';
+import { maskCredentials } from '../secrets.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,7 +53,7 @@ function describe(errors: AjvError[], env: Record<string, string | undefined>): 
       const variable = error.keyword === 'required' ? String(error.params.missingProperty) : error.instancePath.replace(/^\//, '');
       const got = env[variable];
       const hint = hints[variable as keyof Config];
-      return `${variable} ${error.message ?? 'is invalid'}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}${hint ? `: ${hint}` : ''}`;
+      return `${variable} ${error.message ?? 'is invalid'}${got === undefined ? '' : ` (got ${maskCredentials(JSON.stringify(got))})`}${hint ? `: ${hint}` : ''}`;
     })
     .join('; ');
 }
@@ -61,13 +62,22 @@ function describe(errors: AjvError[], env: Record<string, string | undefined>): 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable counts as unset, so `PORT=` in a manifest means the default rather than 0.
   const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  let config: Config;
   try {
-    return envSchema<Config>({ schema: structuredClone(configSchema), data, env: false });
+    config = envSchema<Config>({ schema: structuredClone(configSchema), data, env: false });
   } catch (error) {
     const errors = (error as { errors?: AjvError[] }).errors;
     if (!errors) throw error;
     throw new ConfigError(`Invalid configuration: ${describe(errors, env)}`);
   }
+  const recordsUrl = URL.parse(config.RECORDS_URL);
+  if (recordsUrl?.username || recordsUrl?.password) {
+    // fetch refuses URLs with credentials, and records asks for none: say so at boot instead of failing every call.
+    throw new ConfigError(
+      `Invalid configuration: RECORDS_URL must not contain a user or password (got ${maskCredentials(JSON.stringify(config.RECORDS_URL))}): ${hints.RECORDS_URL}`,
+    );
+  }
+  return config;
 }
 
 /** Decorates `fastify.config` with configuration validated by loadConfig. */
