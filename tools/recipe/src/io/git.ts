@@ -108,6 +108,50 @@ export async function fileHistory(cwd: string, file: string): Promise<FileRevisi
   return logRecords(out).map((fields) => ({ ...commitInfo(fields), parents: (fields[6] ?? '').trim().split(' ').filter(Boolean) }));
 }
 
+/** A version of a file on the first-parent line of a branch: the commit that wrote it and its text. */
+export interface FileVersion extends CommitInfo {
+  /** The file's content after the commit; undefined where the commit deleted it. */
+  text: string | undefined;
+}
+
+/**
+ * The versions of `file` on the first-parent line from `tip` (a merge counts as the commit that
+ * brought its branch's change in), newest first: one `git log` and one `git cat-file` whatever
+ * the length of the history.
+ */
+export async function firstParentVersions(cwd: string, file: string, tip = 'HEAD', options: { limit?: number } = {}): Promise<FileVersion[]> {
+  const limit = options.limit === undefined ? [] : [`--max-count=${options.limit}`];
+  const out = await git(cwd, ['log', '--first-parent', ...limit, FORMAT, '--end-of-options', checkRevision(tip, 'tip'), '--', file]);
+  const infos = parseLog(out);
+  const texts = await blobsAt(cwd, infos.map((info) => `${info.commit}:${file}`));
+  return infos.map((info, index) => ({ ...info, text: texts[index] }));
+}
+
+/** The content of each `<revision>:<path>` (undefined where it does not exist), through one `git cat-file --batch`. */
+export async function blobsAt(cwd: string, objects: readonly string[]): Promise<(string | undefined)[]> {
+  if (objects.length === 0) return [];
+  const output = await new Promise<Buffer>((resolve, reject) => {
+    const child = execFile('git', ['-C', cwd, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout) => (error ? reject(new RecipeError(`git cat-file failed: ${error.message}`)) : resolve(stdout)));
+    child.stdin?.end(`${objects.join('\n')}\n`);
+  });
+  const texts: (string | undefined)[] = [];
+  let at = 0;
+  for (let i = 0; i < objects.length; i++) {
+    const newline = output.indexOf(10, at);
+    const header = output.subarray(at, newline).toString('utf8');
+    at = newline + 1;
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!match) {
+      texts.push(undefined); // "<object> missing" (or ambiguous): nothing follows the header
+      continue;
+    }
+    const size = Number(match[2]);
+    texts.push(match[1] === 'blob' ? output.subarray(at, at + size).toString('utf8') : undefined);
+    at += size + 1;
+  }
+  return texts;
+}
+
 /** The file's content at a revision, or undefined when it did not exist there. */
 export async function showFile(cwd: string, revision: string, file: string): Promise<string | undefined> {
   const result = await runGit(cwd, ['show', '--end-of-options', `${checkRevision(revision, 'revision')}:${file}`]);

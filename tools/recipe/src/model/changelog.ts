@@ -36,7 +36,8 @@ export function parseConventional(commit: ChangelogCommit): ConventionalCommit {
   return { ...commit, type: type.toLowerCase(), scope, description, breaking, breakingNote: breaking ? (footer?.[1]?.trim() ?? description) : undefined };
 }
 
-const titles: Array<[string, string]> = [
+/** Conventional Commit types and their headings, in the order changelogs list them. */
+export const CHANGELOG_HEADINGS: ReadonlyArray<readonly [string, string]> = [
   ['feat', 'Features'],
   ['fix', 'Bug fixes'],
   ['perf', 'Performance'],
@@ -54,8 +55,8 @@ const titles: Array<[string, string]> = [
 export function groupChangelog(commits: readonly ChangelogCommit[]): ChangelogSection[] {
   const parsed = commits.map(parseConventional);
   const sections: ChangelogSection[] = [{ title: 'BREAKING CHANGES', commits: parsed.filter((commit) => commit.breaking) }];
-  const known = new Set(titles.map(([type]) => type));
-  for (const [type, title] of titles) sections.push({ title, commits: parsed.filter((commit) => commit.type === type) });
+  const known = new Set(CHANGELOG_HEADINGS.map(([type]) => type));
+  for (const [type, title] of CHANGELOG_HEADINGS) sections.push({ title, commits: parsed.filter((commit) => commit.type === type) });
   sections.push({ title: 'Other changes', commits: parsed.filter((commit) => !known.has(commit.type)) });
   return sections.filter((section) => section.commits.length > 0);
 }

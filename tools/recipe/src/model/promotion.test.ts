@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import type { RecipeError } from './errors.ts';
-import { nothingToChange, planPromotion, planRollback, promotionBranch, type CurrentRecipe } from './promotion.ts';
+import { nothingToChange, planPromotion, planRollback, promotionBranch, rollbackTarget, type CurrentRecipe } from './promotion.ts';
 import { newSnapshot } from './snapshot.ts';
 
 const [A, B, C, D] = ['a', 'b', 'c', 'd'].map((c) => c.repeat(40)) as [string, string, string, string];
@@ -96,5 +96,35 @@ describe('promotionBranch', () => {
   it('is one branch per kind and environment', () => {
     expect(promotionBranch('promote', 'prod')).toBe('recipe/promote-prod');
     expect(promotionBranch('rollback', 'prod')).toBe('recipe/rollback-prod');
+  });
+});
+
+describe('rollbackTarget', () => {
+  const v = (commit: string, records: string, message = `promote(prod): ${commit}`) => ({ commit, message, services: { records: { commit: records.repeat(40) } } });
+
+  test('goes to the state before the current one', () => {
+    expect(rollbackTarget([v('3', 'c'), v('2', 'b'), v('1', 'a')], 'prod')?.target.commit).toBe('2');
+  });
+
+  test('after a rollback, skips the state rolled back from and goes one further back', () => {
+    // a, b, c, rollback to b: the next rollback goes to a, never to c.
+    const versions = [v('4', 'b', 'rollback(prod): to releases 2'), v('3', 'c'), v('2', 'b'), v('1', 'a')];
+    const found = rollbackTarget(versions, 'prod')!;
+    expect(found.target.commit).toBe('1');
+    expect(found.skipped.map((s) => s.commit)).toEqual(['3']);
+  });
+
+  test('a rollback to a combination never run before still drops the one it left', () => {
+    // a, b, then rollback --to a snapshot x: the next rollback goes to a, not b.
+    expect(rollbackTarget([v('3', 'x', 'Merge pull request #9 from acme/recipe/rollback-prod'), v('2', 'b'), v('1', 'a')], 'prod')?.target.commit).toBe('1');
+  });
+
+  test('changes that keep the combination (a hold, a version label) are not states of their own', () => {
+    expect(rollbackTarget([v('4', 'b', 'chore(releases): hold prod'), v('3', 'b'), v('2', 'a', 'chore(releases): unhold prod'), v('1', 'a')], 'prod')?.target.commit).toBe('2');
+  });
+
+  test('nothing older: undefined', () => {
+    expect(rollbackTarget([v('1', 'a')], 'prod')).toBeUndefined();
+    expect(rollbackTarget([v('3', 'a', 'rollback(prod): to 1'), v('2', 'b'), v('1', 'a')], 'prod')).toBeUndefined();
   });
 });

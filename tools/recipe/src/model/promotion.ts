@@ -130,9 +130,66 @@ export function planRollback(input: RollbackInput): PromotionPlan {
     source: target.source,
     changes,
     unmetGates: [],
-    ...(exact ? { snapshotId: target.snapshotId } : {}),
+    // The recipe stays consistent: it names the snapshot it returns to, or says why none vouches for it.
+    ...(exact ? { snapshotId: target.snapshotId } : { override: `rolled back to ${label}, a combination no snapshot vouches for (${environment} ran it before)` }),
     hold: { reason },
   };
+}
+
+/** One version of an environment's recipe on the base branch, as the rollback walk reads it. */
+export interface RecipeVersion {
+  /** The releases commit that wrote it. */
+  commit: string;
+  /** Its commit message: a rollback is recognised by its title, branch or revert. */
+  message: string;
+  services: Record<string, ServiceVersion>;
+  snapshot?: string;
+}
+
+/** True when the message is that of a rollback: recipe's title or branch, or a git revert. */
+export function isRollbackMessage(message: string, environment: string): boolean {
+  const env = environment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^rollback\\(${env}\\):`, 'm').test(message) || message.includes(`recipe/rollback-${environment}`) || /^Revert "/m.test(message);
+}
+
+function combinationKey(services: Record<string, ServiceVersion>): string {
+  return Object.keys(services)
+    .sort()
+    .map((name) => `${name}=${services[name]!.commit}`)
+    .join('\n');
+}
+
+/**
+ * The state a rollback goes to: the last combination the environment ran before the current one
+ * that was not itself rolled back from. `versions` newest first, as git log lists them.
+ *
+ * The history is replayed oldest first on a stack of combinations: a new combination is pushed;
+ * going back to one already on the stack drops everything above it; a rollback first drops the
+ * combination it leaves. What remains below the top is what the environment may go back to, so a
+ * second rollback goes one step further back and never to a state that was rolled back from.
+ * Undefined when there is nothing older.
+ */
+export function rollbackTarget(versions: readonly RecipeVersion[], environment: string): { target: RecipeVersion; skipped: RecipeVersion[] } | undefined {
+  const stack: { key: string; version: RecipeVersion }[] = [];
+  const dropped: RecipeVersion[] = [];
+  for (const version of [...versions].reverse()) {
+    const key = combinationKey(version.services);
+    const top = stack.at(-1);
+    if (top?.key === key) {
+      top.version = version;
+      continue;
+    }
+    if (isRollbackMessage(version.message, environment) && stack.length > 0) dropped.push(stack.pop()!.version);
+    const earlier = stack.findLastIndex((entry) => entry.key === key);
+    if (earlier >= 0) {
+      dropped.push(...stack.splice(earlier + 1).map((entry) => entry.version));
+      stack[earlier]!.version = version;
+    } else {
+      stack.push({ key, version });
+    }
+  }
+  const below = stack.at(-2);
+  return below ? { target: below.version, skipped: dropped } : undefined;
 }
 
 /** True when applying the plan would not change what runs nor which snapshot the recipe names. */

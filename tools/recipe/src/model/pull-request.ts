@@ -1,5 +1,6 @@
 // The pull request of a promotion or rollback: title, body and labels, rendered from the plan and
 // what git said about it. Pure; the body always fits the forge's limit, the diff is cut first.
+import { CHANGELOG_HEADINGS } from './changelog.ts';
 import { formatDuration, type GateEvaluation } from './gates.ts';
 import { shortCommit, sourceLabel, type PromotionPlan, type ServiceChange } from './promotion.ts';
 
@@ -14,6 +15,10 @@ export interface ChangelogEntry {
   scope?: string;
   description: string;
   breaking: boolean;
+  /** The BREAKING CHANGE footer: the migration note reviewers must read. */
+  breakingNote?: string;
+  /** True for a commit the environment runs now and stops running (rolled back, or left behind). */
+  leaves?: boolean;
 }
 
 export interface ServiceHistory {
@@ -43,19 +48,6 @@ export interface PullRequestContent {
   truncated: boolean;
 }
 
-const TYPE_HEADINGS: [string, string][] = [
-  ['feat', 'Features'],
-  ['fix', 'Bug fixes'],
-  ['perf', 'Performance'],
-  ['revert', 'Reverts'],
-  ['refactor', 'Refactoring'],
-  ['docs', 'Documentation'],
-  ['test', 'Tests'],
-  ['build', 'Build'],
-  ['ci', 'CI'],
-  ['style', 'Style'],
-  ['chore', 'Chores'],
-];
 
 /** GitHub refuses longer pull request titles. */
 export const TITLE_LIMIT = 256;
@@ -125,7 +117,9 @@ function intro({ plan }: PullRequestInput): string {
   }
   if (plan.hold) lines.push('', `Merging puts **${plan.environment}** on hold: \`recipe set\` refuses to move it until \`recipe unhold ${plan.environment}\`. Reason: ${plan.hold.reason}`);
   if (plan.only) lines.push('', `**Partial promotion**: only ${plan.only.join(', ')} taken from the snapshot; this combination was never tested together.`);
-  if (plan.override) {
+  if (plan.override && plan.kind === 'rollback') {
+    lines.push('', `> [!NOTE]`, `> No snapshot vouches for the combination this rolls back to; the recipe says so in \`override:\`: ${plan.override}`);
+  } else if (plan.override) {
     lines.push('', `> [!WARNING]`, `> **Gates overridden**: ${plan.override}`);
     for (const unmet of plan.unmetGates) lines.push(`> - ${unmet}`);
   }
@@ -157,25 +151,41 @@ function commitCount(change: ServiceChange, history: ServiceHistory | undefined)
 }
 
 function changelogSection({ plan, changelog, repository }: PullRequestInput): string {
-  const title = plan.kind === 'rollback' ? '## Changes rolled back' : '## Changelog';
-  if (changelog.length === 0) return `${title}\n\nNo commits touch the services' projects between these versions.`;
   const link = (sha: string) => {
     if (!repository.webUrl) return `\`${sha.slice(0, 7)}\``;
     const web = repository.webUrl.replace(/\/+$/, '');
     return `[\`${sha.slice(0, 7)}\`](${web}${repository.forge === 'gitlab' ? '/-/commit/' : '/commit/'}${sha})`;
   };
   const line = (e: ChangelogEntry) => `- **${e.service}**: ${e.scope && e.scope !== e.service ? `${e.scope}: ` : ''}${e.description} (${link(e.sha)})`;
-  const out = [title];
-  const breaking = changelog.filter((e) => e.breaking);
-  if (breaking.length > 0) out.push('', '### ⚠ Breaking changes', '', ...breaking.map(line));
-  const known = new Set(TYPE_HEADINGS.map(([type]) => type));
-  for (const [type, heading] of TYPE_HEADINGS) {
-    const entries = changelog.filter((e) => !e.breaking && e.type === type);
-    if (entries.length > 0) out.push('', `### ${heading}`, '', ...entries.map(line));
-  }
-  const other = changelog.filter((e) => !e.breaking && (e.type === undefined || !known.has(e.type)));
-  if (other.length > 0) out.push('', '### Other changes', '', ...other.map(line));
-  return out.join('\n');
+  const section = (title: string, entries: ChangelogEntry[], empty?: string): string[] => {
+    if (entries.length === 0) return empty === undefined ? [] : [title, '', empty];
+    const out = [title];
+    const breaking = entries.filter((e) => e.breaking);
+    if (breaking.length > 0) {
+      out.push('', '### ⚠ Breaking changes', '');
+      for (const e of breaking) {
+        out.push(line(e));
+        // The footer is the migration note: quoted in full under its commit.
+        if (e.breakingNote && e.breakingNote !== e.description) out.push(...e.breakingNote.split('\n').map((text) => `  > ${text}`));
+      }
+    }
+    const known = new Set(CHANGELOG_HEADINGS.map(([type]) => type));
+    for (const [type, heading] of CHANGELOG_HEADINGS) {
+      const typed = entries.filter((e) => !e.breaking && e.type === type);
+      if (typed.length > 0) out.push('', `### ${heading}`, '', ...typed.map(line));
+    }
+    const other = entries.filter((e) => !e.breaking && (e.type === undefined || !known.has(e.type)));
+    if (other.length > 0) out.push('', '### Other changes', '', ...other.map(line));
+    return out;
+  };
+  const arriving = changelog.filter((e) => !e.leaves);
+  const leaving = changelog.filter((e) => e.leaves);
+  const none = "No commits touch the services' projects between these versions.";
+  const parts =
+    plan.kind === 'rollback'
+      ? [section(`## Changes rolled back (they leave ${plan.environment})`, leaving, arriving.length === 0 ? none : undefined), section(`## Changes that come back to ${plan.environment}`, arriving)]
+      : [section('## Changelog', arriving, leaving.length === 0 ? none : undefined), section(`## Commits that leave ${plan.environment}`, leaving)];
+  return parts.filter((p) => p.length > 0).map((p) => p.join('\n')).join('\n\n');
 }
 
 /** The file on the forge's web UI at the base branch, or undefined without a webUrl. */

@@ -20,6 +20,10 @@ export interface ServiceDiff extends ServiceDelta {
   direction: 'forward' | 'backward' | 'diverged' | 'added' | 'removed' | 'unknown';
   /** The commits between, over the service's project and chart paths, newest first. */
   commits: ConventionalCommit[];
+  /** Commits `to` has and `from` has not: what arrives. */
+  arriving: ConventionalCommit[];
+  /** Commits `from` has and `to` has not: what leaves (a rollback, or the far side of a divergence). */
+  leaving: ConventionalCommit[];
   changelog: ChangelogSection[];
   compareUrl?: string;
 }
@@ -37,7 +41,7 @@ export async function changelogs(root: string, environments: Environments, delta
   return deltas.map((delta): ServiceDiff => {
     const service = environments.services[delta.service];
     const paths = service ? [service.project, service.chart, ...(service.chartLibraries ?? [])] : [];
-    const base = { ...delta, commits: [] as ConventionalCommit[], changelog: [] as ChangelogSection[] };
+    const base = { ...delta, commits: [] as ConventionalCommit[], arriving: [] as ConventionalCommit[], leaving: [] as ConventionalCommit[], changelog: [] as ChangelogSection[] };
     if (!delta.from || !delta.to) return { ...base, direction: delta.from ? 'removed' : 'added' };
     if (!present.has(delta.from) || !present.has(delta.to)) return { ...base, direction: 'unknown' };
     let direction: ServiceDiff['direction'];
@@ -46,7 +50,9 @@ export async function changelogs(root: string, environments: Environments, delta
     else if (graph.isAncestor(delta.to, delta.from)) [direction, range] = ['backward', [delta.to, delta.from]];
     else [direction, range] = ['diverged', [delta.from, delta.to]];
     const between = graph.between(range[0], range[1], paths).map(parseConventional);
-    return { ...base, direction, commits: between, changelog: groupChangelog(between), compareUrl: web ? `${web}/compare/${range[0]}...${range[1]}` : undefined };
+    const arriving = direction === 'backward' ? [] : between;
+    const leaving = direction === 'forward' ? [] : direction === 'backward' ? between : graph.between(delta.to, delta.from, paths).map(parseConventional);
+    return { ...base, direction, commits: between, arriving, leaving, changelog: groupChangelog(between), compareUrl: web ? `${web}/compare/${range[0]}...${range[1]}` : undefined };
   });
 }
 

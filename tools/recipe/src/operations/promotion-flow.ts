@@ -9,7 +9,7 @@ import { commitPaths, git, runGit } from '../io/git.ts';
 import { findHelm } from '../io/helm.ts';
 import { forgeToken, openForge, type PullRequestResult } from '../io/forges.ts';
 import { fluxDir, loadReleases, recipePath, RELEASES, writeFilesAtomically, type Releases } from '../io/releases.ts';
-import { serviceDeltas } from '../model/changelog.ts';
+import { serviceDeltas, type ConventionalCommit } from '../model/changelog.ts';
 import { RecipeError } from '../model/errors.ts';
 import type { GateEvaluation } from '../model/gates.ts';
 import { promotionBranch, shortCommit, type PromotionPlan } from '../model/promotion.ts';
@@ -176,9 +176,17 @@ async function serviceHistory(dir: string, releases: Releases, plan: PromotionPl
   for (const diff of await changelogs(dir, releases.environments, serviceDeltas(current, next))) {
     if (diff.direction === 'added' || diff.direction === 'removed' || diff.direction === 'unknown') continue;
     history[diff.service] = { commits: diff.commits.length, direction: diff.direction === 'diverged' ? 'unrelated' : diff.direction };
-    for (const commit of diff.commits) {
-      changelog.push({ service: diff.service, sha: commit.commit, ...(commit.type === 'other' ? {} : { type: commit.type }), ...(commit.scope ? { scope: commit.scope } : {}), description: commit.description, breaking: commit.breaking });
-    }
+    const entry = (commit: ConventionalCommit, leaves: boolean): ChangelogEntry => ({
+      service: diff.service,
+      sha: commit.commit,
+      ...(commit.type === 'other' ? {} : { type: commit.type }),
+      ...(commit.scope ? { scope: commit.scope } : {}),
+      description: commit.description,
+      breaking: commit.breaking,
+      ...(commit.breakingNote ? { breakingNote: commit.breakingNote } : {}),
+      ...(leaves ? { leaves } : {}),
+    });
+    changelog.push(...diff.arriving.map((c) => entry(c, false)), ...diff.leaving.map((c) => entry(c, true)));
   }
   return { history, changelog };
 }

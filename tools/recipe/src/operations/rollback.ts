@@ -1,9 +1,9 @@
-import { fileHistory, resolveCommit, showFile } from '../io/git.ts';
+import { firstParentVersions, resolveCommit, showFile } from '../io/git.ts';
 import { recipePath, type Releases } from '../io/releases.ts';
 import { listSnapshots } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
-import { nothingToChange, planRollback, promotionBranch, type PlanSource, type ServiceVersion } from '../model/promotion.ts';
+import { nothingToChange, planRollback, promotionBranch, rollbackTarget, type PlanSource, type RecipeVersion, type ServiceVersion } from '../model/promotion.ts';
 import { validateRecipe, type Recipe } from '../model/recipe.ts';
 import { idMatches } from '../model/snapshot.ts';
 import { parseYamlFile } from '../model/yaml-file.ts';
@@ -74,18 +74,32 @@ async function recipeAt(dir: string, releases: Releases, env: string, commit: st
   return value;
 }
 
-/** The newest earlier version of the recipe that ran other commits than now. */
+/**
+ * The last combination the environment ran before the current one that was not itself rolled
+ * back from (model/promotion.ts rollbackTarget), from the first-parent history of its recipe.
+ */
 async function previousRecipe(dir: string, releases: Releases, env: string, current: Recipe): Promise<Target> {
-  for (const revision of await fileHistory(dir, recipePath(env))) {
-    const recipe = await recipeAt(dir, releases, env, revision.commit);
-    if (recipe && !sameServices(recipe.services, current.services)) {
-      return { source: { type: 'revision', revision: revision.commit, commit: revision.commit }, services: services(recipe), ...(recipe.snapshot ? { snapshotId: recipe.snapshot } : {}) };
-    }
+  const file = recipePath(env);
+  const versions: RecipeVersion[] = [];
+  for (const version of await firstParentVersions(dir, file)) {
+    if (version.text === undefined) continue;
+    const { value } = validateRecipe(parseYamlFile(version.text, `${file}@${version.commit.slice(0, 7)}`), env, releases.environments);
+    // A version that no longer validates (a service since removed) cannot be gone back to.
+    if (!value) continue;
+    versions.push({ commit: version.commit, message: `${version.subject}\n${version.body}`, services: services(value), ...(value.snapshot ? { snapshot: value.snapshot } : {}) });
   }
-  throw new RecipeError(`${recipePath(env)} has no earlier version that ran other commits: there is nothing to roll back to`, {
-    exitCode: 1,
-    hint: `name the target: recipe rollback ${env} --to <snapshot-id|git-rev>`,
-  });
+  if (versions.length === 0 || !sameServices(Object.fromEntries(Object.entries(versions[0]!.services)), current.services)) {
+    versions.unshift({ commit: 'HEAD', message: '', services: services(current), ...(current.snapshot ? { snapshot: current.snapshot } : {}) });
+  }
+  const found = rollbackTarget(versions, env);
+  if (!found) {
+    throw new RecipeError(`${file} has no earlier state to roll back to: every older combination was itself rolled back from, or there is none`, {
+      exitCode: 1,
+      hint: `name the target yourself: recipe rollback ${env} --to <snapshot-id|git-rev>`,
+    });
+  }
+  const { target } = found;
+  return { source: { type: 'revision', revision: target.commit, commit: target.commit }, services: target.services, ...(target.snapshot ? { snapshotId: target.snapshot } : {}) };
 }
 
 async function resolveTarget(dir: string, releases: Releases, env: string, to: string): Promise<Target> {
