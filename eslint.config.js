@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import boundaries from './tools/boundaries/src/plugin.ts';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.data/**', '**/.artifacts/**'] },
@@ -13,5 +14,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Project boundaries (tools/boundaries): public entries only, and only in the directions the
+    // type tags allow. @nx/enforce-module-boundaries is not used: see tools/boundaries/README.md.
+    plugins: { platform: boundaries },
+    rules: { 'platform/boundaries': ['error', { workspaceRoot: import.meta.dirname }] },
   },
 );

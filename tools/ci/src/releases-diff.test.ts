@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// eslint-disable-next-line platform/boundaries -- recipe's private test fixture; goes when releases-diff becomes `recipe diff <env>@<base> <env>@<head>` (issue 17, item 3)
 import { createFixtureRepo, type FixtureRepo } from '../../recipe/src/test-support/fixture-repo.ts';
 import { changedEnvironments, diffMarkdown, releasesDiff, withScratchEnvironment, COMMENT_LIMIT } from './releases-diff.ts';
 import { gitIdentity } from './test-support/temp-repo.ts';
