@@ -1,18 +1,12 @@
 // The forge behind one small interface: open or update the pull request of a branch. Adapters
 // (forge-github.ts, forge-gitlab.ts) depend on this module and register themselves, as kargo's
 // gitprovider does; this module never imports them. forges.ts loads the ones this package ships.
+import type { Repository } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 
-export type ForgeType = 'github' | 'gitlab';
-
-/** `repository.forge` in environments.yaml. */
-export interface ForgeConfig {
-  type: ForgeType;
-  /** API base URL; defaults to the public service. GitLab: with or without the `/api/v4` suffix. */
-  apiUrl?: string;
-  /** owner/repo (GitHub) or group/project path (GitLab). */
-  project: string;
-}
+/** `repository.forge` in environments.yaml (its schema is the source): type, apiUrl (default: the public service; GitLab with or without `/api/v4`), project (owner/repo or group/project). */
+export type ForgeConfig = NonNullable<Repository['forge']>;
+export type ForgeType = ForgeConfig['type'];
 
 export interface PullRequestRequest {
   /** The branch carrying the change (same repository). */

@@ -1,72 +1,49 @@
 // releases/environments.yaml: the promotion path and the services, validated into plain data.
 import { RecipeError } from './errors.ts';
-import { environmentsSchema, schemaProblems } from './schema.ts';
+import { environmentsSchema, schemaProblems, type EnvironmentsDocument } from './schema.ts';
 import { problemAt, type YamlFile } from './yaml-file.ts';
 
-export interface Gates {
-  verified?: boolean;
-  soak?: string;
-  evidence?: string[];
-}
+// The types derive from the schema (schema.ts); only what validation adds is written here.
+type RawEnvironment = EnvironmentsDocument['environments'][number];
+
+/** Promotion gates of an environment: verified, soak, evidence. */
+export type Gates = NonNullable<RawEnvironment['gates']>;
 
 /** A webhook told about release steps; its URL is a secret, read from the named environment variable. */
-export interface Webhook {
-  urlFrom: string;
-  format?: 'slack' | 'json';
-  /** Which events it hears; all when absent. */
-  events?: ('started' | 'succeeded' | 'failed')[];
-}
+export type Webhook = NonNullable<RawEnvironment['notify']>[number];
 
-export interface Environment {
-  name: string;
-  namespace: string;
+/** An environment with its defaults filled in. */
+export type Environment = Omit<RawEnvironment, 'context' | 'auto' | 'from' | 'gates' | 'urls' | 'notify'> & {
+  /** Default: the environment's name. */
   context: string;
   auto: boolean;
-  /** The environment it is promoted from; undefined for the first one. */
+  /** The environment it is promoted from (default: the one before it); undefined for the first one. */
   from?: string;
   gates: Gates;
   /** Service -> the base URL its post-deploy suites reach it at; empty when none are listed. */
   urls: Record<string, string>;
   notify: Webhook[];
-}
+};
 
-export interface Service {
-  project: string;
-  chart: string;
-  /** Library charts the chart takes through file:// dependencies; Flux must get them with the chart. */
-  chartLibraries?: string[];
-  image: string;
-}
+export type Service = EnvironmentsDocument['services'][string];
 
-export interface Repository {
-  url: string;
-  webUrl?: string;
+export type Repository = Omit<EnvironmentsDocument['repository'], 'baseBranch'> & {
+  /** Default: main. */
   baseBranch: string;
-  forge?: { type: 'github' | 'gitlab'; apiUrl?: string; project: string };
-}
+};
 
 export interface Environments {
   repository: Repository;
+  /** In promotion order. */
   environments: Environment[];
   services: Record<string, Service>;
-}
-
-interface RawEnvironment {
-  name: string;
-  namespace: string;
-  context?: string;
-  auto?: boolean;
-  from?: string;
-  gates?: Gates;
-  urls?: Record<string, string>;
-  notify?: Webhook[];
 }
 
 /** Validates the parsed file; returns the value, or every problem found. */
 export function validateEnvironments(yaml: YamlFile): { value?: Environments; problems: RecipeError[] } {
   const problems = schemaProblems(yaml, environmentsSchema);
   if (problems.length) return { problems };
-  const raw = yaml.data as { repository: Repository; environments: RawEnvironment[]; services: Record<string, Service> | null };
+  const raw = yaml.data as EnvironmentsDocument;
   const seen = new Map<string, number>();
   raw.environments.forEach((env, index) => {
     if (seen.has(env.name)) {

@@ -1,8 +1,11 @@
 // Release notifications: what the promotion and post-deploy pipelines tell people at the start,
 // success and failure of a release step. Pure: the message bodies for each webhook format.
 
-export type NotificationEvent = 'started' | 'succeeded' | 'failed';
-export type WebhookFormat = 'slack' | 'json';
+import type { Webhook } from './environments.ts';
+
+// From the schema of environments.yaml's notify: entries.
+export type NotificationEvent = NonNullable<Webhook['events']>[number];
+export type WebhookFormat = NonNullable<Webhook['format']>;
 
 export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = ['started', 'succeeded', 'failed'];
 

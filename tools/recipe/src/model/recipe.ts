@@ -3,27 +3,18 @@
 import { isMap, isScalar, parse, type YAMLMap } from 'yaml';
 import { RecipeError } from './errors.ts';
 import type { Environments } from './environments.ts';
-import { recipeSchema, schemaProblems } from './schema.ts';
+import { recipeSchema, schemaProblems, type RecipeDocument } from './schema.ts';
 import { problemAt, type YamlFile } from './yaml-file.ts';
 
-export interface ServiceVersion {
-  commit: string;
-  version?: string;
-}
+// The types derive from the schema (schema.ts).
+/** A service's entry: commit and, for people, version. */
+export type ServiceVersion = NonNullable<RecipeDocument['services']>[string];
 
-export interface Hold {
-  reason: string;
-  since?: string;
-  by?: string;
-}
+/** Why and since when an environment is frozen. */
+export type Hold = NonNullable<RecipeDocument['hold']>;
 
-export interface Recipe {
-  environment: string;
-  snapshot?: string;
-  override?: string;
-  hold?: Hold;
-  services: Record<string, ServiceVersion>;
-}
+/** A recipe as read: `services` is always a mapping (an empty `services:` is none). */
+export type Recipe = Omit<RecipeDocument, 'services'> & { services: Record<string, ServiceVersion> };
 
 /** Validates a recipe against the schema and environments.yaml; returns the value or every problem. */
 export function validateRecipe(yaml: YamlFile, env: string, environments: Environments | undefined): { value?: Recipe; problems: RecipeError[] } {

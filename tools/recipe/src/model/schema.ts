@@ -1,14 +1,23 @@
-// JSON Schemas of the releases files, checked with Ajv; every violation becomes a RecipeError at
-// the file, line and column of the offending node, naming the field and what is expected there.
+// JSON Schemas of the releases files: the one source of each format. Ajv checks files against
+// them (every violation becomes a RecipeError at the file, line and column of the offending node,
+// naming the field and what is expected there); the TypeScript types of the files derive from
+// them (FromSchema); docs/formats.md's field tables are generated from them (formats.generate.ts).
 import { createRequire } from 'node:module';
+import type { FromSchema } from 'json-schema-to-ts';
 import type * as AjvModule from 'ajv';
 import type { Ajv, ErrorObject } from 'ajv';
 import * as precompiled from './schema-validators.ts';
 import { problemAt, type PathSegment, type YamlFile } from './yaml-file.ts';
 import type { RecipeError } from './errors.ts';
 
-const name = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 53, description: 'a lowercase DNS label such as "records" (letters, digits, dashes)' };
-const commit = { type: 'string', pattern: '^[0-9a-f]{40}$', description: 'the full 40-hex commit SHA of the monorepo (git rev-parse <commit>)' };
+/**
+ * A name of an environment or a service, in every file: a DNS label that also fits Helm's limit
+ * of 53 characters for release names (each service becomes a HelmRelease of the same name).
+ */
+export const nameSchema = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 53, description: 'a lowercase DNS label such as "records" (letters, digits, dashes)' } as const;
+export const commitSchema = { type: 'string', pattern: '^[0-9a-f]{40}$', description: 'the full 40-hex commit SHA of the monorepo (git rev-parse <commit>)' } as const;
+const name = nameSchema;
+const commit = commitSchema;
 
 export const environmentsSchema = {
   $id: 'environments.yaml',
@@ -155,6 +164,11 @@ export const recipeSchema = {
     },
   },
 } as const;
+
+/** releases/environments.yaml as written, before defaults are filled in (see environments.ts). */
+export type EnvironmentsDocument = FromSchema<typeof environmentsSchema>;
+/** releases/<env>/recipe.yaml as written (see recipe.ts). */
+export type RecipeDocument = FromSchema<typeof recipeSchema>;
 
 export const ajvOptions = { allErrors: true, verbose: true, strict: true, strictTuples: false } as const;
 

@@ -5,72 +5,19 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { isSeq, parseDocument, Document, type Node as YamlNode } from 'yaml';
 import { RecipeError } from './errors.ts';
-import { schemaProblems } from './schema.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { commitSchema, nameSchema, schemaProblems } from './schema.ts';
 import { parseYamlFile, problemAt, type PathSegment, type YamlFile } from './yaml-file.ts';
-
-export interface SnapshotService {
-  commit: string;
-  version?: string;
-  /** Image repository; the tag is the commit. */
-  image: string;
-}
-
-export interface ClusterServiceEvidence {
-  replicas: { desired: number; ready: number };
-  images: string[];
-  helmRelease: { ready: boolean; revision: string | null; generation: number | null } | null;
-}
-
-export interface ClusterEvidence {
-  context: string;
-  services: Record<string, ClusterServiceEvidence>;
-}
-
-export interface EvidenceFile {
-  /** The check this file is the report of (--evidence <check>=<report>); absent for a plain file. */
-  check?: string;
-  /** Relative to the repository root: releases/snapshots/evidence/<sha256>.xml for a stored report. */
-  file: string;
-  sha256: string;
-  /** A stored JUnit report's verdict and counts (set together with check). */
-  status?: 'passed' | 'failed';
-  tests?: number;
-  failures?: number;
-  errors?: number;
-  skipped?: number;
-}
 
 const REPORT_FIELDS = ['status', 'tests', 'failures', 'errors', 'skipped'] as const;
 
-export interface Verification {
-  environment: string;
-  /** ISO 8601 UTC timestamp. */
-  at: string;
-  /** The releases commit of <env>/recipe.yaml that was verified. */
-  recipeCommit: string;
-  /** False when the snapshot was taken with --skip-verify. */
-  verified: boolean;
-  skipReason: string | null;
-  /** What `recipe verify` saw; absent when skipped. */
-  cluster?: ClusterEvidence;
-  checks: Record<string, string>;
-  evidence: EvidenceFile[];
-}
-
-export interface Snapshot {
-  id: string;
-  environment: string;
-  createdAt: string;
-  services: Record<string, SnapshotService>;
-  verifications: Verification[];
-}
-
 export const SNAPSHOTS_DIR = 'snapshots';
-const name = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'a lowercase service name such as "records"' };
-const commit = { type: 'string', pattern: '^[0-9a-f]{40}$', description: 'a full 40-hex lowercase commit SHA (git rev-parse <commit>)' };
-const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'a SHA-256 as 64 lowercase hex digits' };
-const timestamp = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', description: 'an ISO 8601 UTC time such as 2026-11-22T10:00:00Z' };
-const count = { type: 'integer', minimum: 0, description: 'a number of replicas' };
+// Names and commits are those of environments.yaml and the recipes: one definition for every file.
+const name = nameSchema;
+const commit = { ...commitSchema, description: 'a full 40-hex lowercase commit SHA (git rev-parse <commit>)' } as const;
+const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'a SHA-256 as 64 lowercase hex digits' } as const;
+const timestamp = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', description: 'an ISO 8601 UTC time such as 2026-11-22T10:00:00Z' } as const;
+const count = { type: 'integer', minimum: 0, description: 'a number of replicas' } as const;
 
 const clusterSchema = {
   type: 'object',
@@ -106,7 +53,7 @@ const clusterSchema = {
       },
     },
   },
-};
+} as const;
 
 const verificationSchema = {
   type: 'object',
@@ -147,7 +94,7 @@ const verificationSchema = {
       },
     },
   },
-};
+} as const;
 
 /** The JSON Schema of releases/snapshots/<id>.yaml (docs/formats.md). */
 export const snapshotSchema = {
@@ -179,7 +126,31 @@ export const snapshotSchema = {
     },
     verifications: { type: 'array', minItems: 1, description: 'the verifications of this combination, oldest first', items: verificationSchema },
   },
+} as const;
+
+/** A snapshot file as written; the types below derive from it (normalise fills the defaults). */
+export type SnapshotDocument = FromSchema<typeof snapshotSchema>;
+type VerificationDocument = SnapshotDocument['verifications'][number];
+
+/** A service of a snapshot: commit, version, image repository (the tag is the commit). */
+export type SnapshotService = SnapshotDocument['services'][string];
+
+/** A file recorded as evidence: a stored JUnit report of a check (with its verdict and counts), or any file by path and hash. */
+export type EvidenceFile = NonNullable<VerificationDocument['evidence']>[number];
+
+/** What `recipe verify` saw. */
+export type ClusterEvidence = NonNullable<VerificationDocument['cluster']>;
+export type ClusterServiceEvidence = ClusterEvidence['services'][string];
+
+/** A verification as read: skipReason, checks and evidence always present. */
+export type Verification = Omit<VerificationDocument, 'skipReason' | 'checks' | 'evidence'> & {
+  /** Why the cluster was not checked; null when verified. */
+  skipReason: string | null;
+  checks: Record<string, string>;
+  evidence: EvidenceFile[];
 };
+
+export type Snapshot = Omit<SnapshotDocument, 'verifications'> & { verifications: Verification[] };
 
 /** The canonical text the id hashes: `<service>=<image>:<commit>\n` per service, sorted by name. */
 export function canonicalCombination(services: Record<string, Pick<SnapshotService, 'commit' | 'image'>>): string {
