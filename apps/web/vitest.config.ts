@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // Every test file's temp files live in a directory of its own, removed when the file ends.
+    setupFiles: ['../../scripts/test-temp-dir.ts'],
     // Tests start the real records process and a real browser: allow for a slow, busy CI machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
