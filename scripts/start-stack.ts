@@ -1,6 +1,9 @@
 // `npm start` at the repository root: runs records and web together on this machine, with records on
 // its embedded SQLite database, until Ctrl+C. Ports: RECORDS_PORT (3000) and WEB_PORT (3001).
+// The root script is `exec node scripts/start-stack.ts`: the exec makes this process npm's direct child,
+// so the SIGINT and SIGTERM that npm forwards reach it (a plain `sh -c` keeps them for itself).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +19,8 @@ interface Service {
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const readyTimeoutMs = 60_000;
 const stopTimeoutMs = 15_000;
+// Ctrl+C reaches this process twice: from the terminal (same process group) and forwarded by npm.
+const sameSignalWindowMs = 1_000;
 const colors = { records: '\x1b[36m', web: '\x1b[35m', stack: '\x1b[1m' } as const;
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 
@@ -146,26 +151,57 @@ async function waitUntilReady(service: Service): Promise<boolean> {
   return false;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+let firstSignalAt = 0;
+// SIGHUP: the terminal closed. The children sit in their own process group, so only this process hears it.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (stopping) {
+      if (Date.now() - firstSignalAt < sameSignalWindowMs) return;
       // A second Ctrl+C: stop waiting.
       for (const service of services) if (isRunning(service)) service.child?.kill('SIGKILL');
       process.exit(130);
     }
-    stopAll(signal, `${signal} received: stopping records and web`);
+    firstSignalAt = Date.now();
+    stopAll(signal === 'SIGHUP' ? 'SIGTERM' : signal, `${signal} received: stopping records and web`);
   });
 }
+// Whoever started this process (npm) died without passing a signal on (e.g. SIGKILL): the stack goes with it.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) stopAll('SIGTERM', `the process that started the stack (pid ${parentAtStart}) is gone: stopping records and web`);
+}, 500).unref();
 // Never leave children behind, whatever ends this process.
 process.on('exit', () => {
   for (const service of services) if (isRunning(service)) service.child?.kill('SIGKILL');
 });
 
+/** Resolves to the error code when `port` cannot be listened on (EADDRINUSE, EACCES), undefined when it is free. */
+function portProblem(port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    probe.listen({ port, host: host ?? '0.0.0.0', exclusive: true }, () => probe.close(() => resolve(undefined)));
+  });
+}
+
+// A port someone else holds is found before anything starts, so the probe below can only ever reach our own children.
+for (const service of services) {
+  const problem = await portProblem(service.port);
+  if (problem === undefined) continue;
+  const variable = service.name === 'records' ? 'RECORDS_PORT' : 'WEB_PORT';
+  const what = problem === 'EADDRINUSE' ? 'is already in use (an earlier `npm start` still running?)' : `cannot be listened on (${problem})`;
+  process.stderr.write(
+    `start-stack: port ${service.port} for ${service.name} ${what}: stop what holds it (\`lsof -i :${service.port}\`) or run \`${variable}=${service.port + 100} npm start\`.\n`,
+  );
+  process.exit(1);
+}
+
 say('stack', `starting records on port ${recordsPort} and web on port ${webPort}`);
 for (const service of services) start(service);
 
 const ready = await Promise.all(services.map(waitUntilReady));
-if (ready.every(Boolean)) {
+// Ready means our own children answer: a child that died meanwhile never counts.
+if (ready.every(Boolean) && services.every(isRunning) && !stopping) {
   say('stack', 'ready:');
   say('stack', `  web      http://${shownHost}:${webPort}/   (the page; pid ${services[1]?.child?.pid})`);
   say('stack', `  records  http://${shownHost}:${recordsPort}/   (the API; pid ${services[0]?.child?.pid})`);
