@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
 import { loadConfig } from './plugins/env.ts';
+import { findChromium } from './test-support/chromium.ts';
 import { freePort, startRecords, type RunningRecords } from './test-support/records-process.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const artifactsDir = join(process.env.ARTIFACTS_DIR || join(repoRoot, '.artifacts'), 'web');
 
@@ -35,9 +34,7 @@ describe('the page in headless Chromium', () => {
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(`${chromiumPath} is missing: the browser test drives Debian's chromium package. Install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this on CI).`);
-    }
+    const chromiumPath = findChromium();
     await mkdir(artifactsDir, { recursive: true });
     records = await startRecords({ APP_VERSION: '2.0.0', GIT_COMMIT: '0123456789abcdef0123456789abcdef01234567', APP_ENV: 'browser-test', DEMO_SECRET: 'browser-demo-secret' });
     web = await startWeb(records.url);

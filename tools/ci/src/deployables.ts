@@ -75,6 +75,8 @@ export function main(argv: string[], cwd = process.cwd(), env = process.env): nu
   const root = repositoryRoot(cwd);
   const head = values.head ?? env.NX_HEAD ?? 'HEAD';
   const services = affectedDeployables({ cwd: root, base: values.base ?? env.NX_BASE, head, env });
+  // stdout stays what CI reads (empty); people are told why it is empty.
+  if (services.length === 0) process.stderr.write(`deployables: none between ${values.base ?? env.NX_BASE ?? 'the nx default base'} and ${head}: no project with a container target is affected and no chart changed\n`);
   if (values.names) {
     process.stdout.write(`${services.join(',')}\n`);
     return 0;

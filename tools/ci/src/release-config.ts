@@ -31,7 +31,9 @@ export function detectForge(env: NodeJS.ProcessEnv): Forge {
 }
 
 export function releaseConfig({ project, paths, forge, branches = ['main'], repositoryUrl }: ReleaseConfigInput): Options {
-  const changelog = { config: conventionalCommitsPreset, paths };
+  // A local repository (a dry run's file:// URL) has no web pages: links to it would read `https:/<folder>/commit/...`.
+  const local = repositoryUrl?.startsWith('file:') ?? false;
+  const changelog = { config: conventionalCommitsPreset, paths, ...(local ? { linkReferences: false, linkCompare: false } : {}) };
   // semantic-release accepts an inline plugin object; its typings only know module names.
   const inline = { analyzeCommits: projectCommits.analyzeCommits, generateNotes: projectCommits.generateNotes } as unknown as string;
   const plugins: PluginSpec[] = [[inline, changelog]];

@@ -90,5 +90,8 @@ describe('the release CLI', () => {
       encoding: 'utf8',
     });
     expect(out.trim().split('\n').at(-1)).toBe('records: patch release 1.0.1 (records-v1.0.1)');
+    // A file:// remote has no web pages: the notes name commits without links to nowhere.
+    expect(out).toContain('readiness probe of records');
+    expect(out).not.toContain('https:/');
   });
 });
