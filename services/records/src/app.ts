@@ -8,6 +8,7 @@ import knex from './plugins/knex.ts';
 import metrics from './plugins/metrics.ts';
 import migrations from './plugins/migrations.ts';
 import readiness from './plugins/readiness.ts';
+import requestBody from './plugins/request-body.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import recordsRoutes from './routes/records.ts';
@@ -33,6 +34,7 @@ export async function buildApp({ config, server = {} }: AppOptions) {
 
   await app.register(env, { config });
   await app.register(errors);
+  await app.register(requestBody, { timeoutMs: server.requestTimeout ?? 0 });
   await app.register(metrics);
   await app.register(knex);
   await app.register(migrations);

@@ -8,6 +8,7 @@ import { credentialMasker } from './secrets.ts';
 // Replicas start together and compete for CPU: V8's code cache (under the OS temp dir) cuts the start-up work.
 enableCompileCache();
 const { buildApp } = await import('./app.ts');
+const { httpServerOptions } = await import('./http-timeouts.ts');
 const { ConfigError, loadConfig } = await import('./plugins/env.ts');
 
 /** Time the service gets to finish in-flight requests once it stops listening. */
@@ -25,15 +26,7 @@ function configOrExit(): Config | undefined {
 }
 
 async function main(config: Config) {
-  const app = await buildApp({
-    config,
-    server: {
-      // Longer than the usual load balancer idle timeout (60 s), so the balancer closes idle connections first.
-      keepAliveTimeout: 65_000,
-      requestTimeout: 30_000,
-      connectionTimeout: 30_000,
-    },
-  });
+  const app = await buildApp({ config, server: httpServerOptions() });
 
   // podinfo's order: readiness false, wait for the endpoints to drop this pod, then stop listening and drain.
   closeWithGrace({ delay: config.SHUTDOWN_DELAY_MS + drainTimeoutMs, logger: app.log }, async ({ signal, err }) => {

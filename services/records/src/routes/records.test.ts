@@ -75,6 +75,43 @@ describe('POST /records', () => {
     expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', field, message: expect.stringMatching(message) });
   });
 
+  it.each([
+    ['only spaces', '   ', /must contain a visible character/],
+    ['only no-break and ideographic spaces', '\u00a0\u3000', /must contain a visible character/],
+    ['only zero-width characters', '\u200b\u200c\u200d\u2060\ufeff', /must contain a visible character/],
+    ['only a Hangul filler', '\u3164', /must contain a visible character/],
+    ['a NUL', 'a\u0000b', /must not contain control characters/],
+    ['only NUL', '\u0000', /must not contain control characters/],
+    ['a line break', 'a\nb', /must not contain control characters/],
+  ])('refuses a name of %s with a 400 naming the field, and stores nothing', async (_case, name, message) => {
+    const before = await rowCount();
+    const response = await post({ name });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ statusCode: 400, field: 'name', message: expect.stringMatching(message) });
+    expect(await rowCount()).toBe(before);
+  });
+
+  it('refuses a lone surrogate (escaped in the JSON) rather than storing U+FFFD', async () => {
+    const response = await post('{"name":"a\\ud800b"}');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ field: 'name', message: expect.stringMatching(/valid Unicode/) });
+  });
+
+  it('refuses a body that is not valid UTF-8 rather than storing U+FFFD', async () => {
+    const payload = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('b"}')]);
+    const response = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/json' }, payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ statusCode: 400, code: 'FST_ERR_CTP_INVALID_UTF8', message: 'body is not valid UTF-8' });
+  });
+
+  it('accepts names with visible characters beyond ASCII, spaces inside included', async () => {
+    for (const name of ['Zoë Ångström', '数据 记录', '🙂', ' padded ']) {
+      const response = await post({ name });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({ name });
+    }
+  });
+
   it('rejects a body that is not an object with a 400 about the body', async () => {
     const response = await post(['name']);
     expect(response.statusCode).toBe(400);
@@ -91,6 +128,12 @@ describe('POST /records', () => {
     const response = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/json' } });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ statusCode: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY' });
+  });
+
+  it('rejects a text/plain body with a 415 JSON answer, as any other type that is not JSON', async () => {
+    const response = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'text/plain' }, payload: '{"name":"x"}' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
   });
 
   it('rejects a body that is not JSON with a 415 JSON answer', async () => {
