@@ -10,7 +10,10 @@ Checks releases/ and lists every problem, not just the first: schemas of environ
 recipes and snapshots; unknown services or environment folders; malformed or unknown commits;
 plaintext Kubernetes Secrets anywhere under releases/; stale flux/ renders; a recipe whose
 "snapshot:" does not match that snapshot; snapshots whose content does not hash to their id or
-file name. Warns about a promoted environment that runs a combination no snapshot vouches for.
+file name; snapshots edited by hand: a verification before the snapshot's creation or out of
+order, before its releases commit was made, or naming a releases commit that does not exist or
+at which its environment did not run the snapshot; stored test reports that are missing or do
+not hash to their name. Warns about a promoted environment that runs a combination no snapshot vouches for.
 Exit status 1 when there is any error.`,
   options: {},
   async run(ctx) {

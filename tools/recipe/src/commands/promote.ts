@@ -15,8 +15,13 @@ remote's base branch; your checkout is not touched), pushes it and opens the pul
 updates the open one: one open promotion per environment, a newer one supersedes it.
 
 Gates (environments.yaml): the snapshot comes from "from", is verified there (not
---skip-verify) when "verified: true", has soaked "soak" since, and carries every check named in
-"evidence". An unmet gate refuses the promotion (exit 1) with the list of what is missing.
+--skip-verify) when "verified: true", has soaked "soak" there, and carries every check named in
+"evidence", not failed. Only verifications that agree with git count (not before the snapshot's
+creation, in order, naming a releases commit at which "from" ran the snapshot), and the soak is
+measured from git: since the base branch's first-parent history of releases/<from>/recipe.yaml
+started running the snapshot. An unmet gate refuses the promotion (exit 1) with the list of what
+is missing. A snapshot file that is not what "recipe snapshot" wrote (content that does not hash
+to its id) refuses every promotion with exit 2, naming the file.
 Nothing to change: says so, exit 0, no branch, no pull request.
 
 The forge comes from repository.forge in environments.yaml; the token from GITHUB_TOKEN or

@@ -57,6 +57,23 @@ export async function listSnapshots(root: string): Promise<{ snapshots: Snapshot
   };
 }
 
+/**
+ * The snapshots, for a decision such as a promotion: refuses (exit 2) when any file is invalid,
+ * above all one whose content does not hash to its id, instead of quietly leaving it out.
+ */
+export async function listTrustedSnapshots(root: string): Promise<Snapshot[]> {
+  const { snapshots, problems } = await listSnapshots(root);
+  if (problems.length > 0) {
+    const files = [...new Set(problems.map((problem) => problem.file))];
+    throw new RecipeError(`refusing to choose among snapshots while ${files.join(', ')} ${files.length === 1 ? 'is' : 'are'} not what "recipe snapshot" wrote:\n${problems.map((problem) => `  ${problem.format().split('\n')[0]}`).join('\n')}`, {
+      file: files[0],
+      exitCode: 2,
+      hint: 'a snapshot never changes once written: restore it from git history (git log -p -- <file>), or delete it and record the combination again with "recipe snapshot"; "recipe lint" lists every problem',
+    });
+  }
+  return snapshots;
+}
+
 /** The snapshot file's text for an id, or undefined when it does not exist yet. */
 export async function readSnapshotText(root: string, id: string): Promise<string | undefined> {
   try {

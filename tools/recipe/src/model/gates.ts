@@ -1,6 +1,7 @@
 // The gates of an environment (environments.yaml `gates:`) evaluated against a snapshot: pure,
 // with the clock passed in. A gate that does not hold is described in words people can act on.
 import { RecipeError } from './errors.ts';
+import { iso, latestRun, verificationIssues, type GitFacts, type Run } from './provenance.ts';
 import { idMatches, snapshotsOf, verificationsIn, type Snapshot, type Verification } from './snapshot.ts';
 
 export interface Gates {
@@ -26,8 +27,10 @@ export interface GateEvaluation {
   unmet: string[];
   /** The verification in `from` that vouches for the snapshot (the newest one that counts). */
   verification?: Verification;
-  /** Time since the first verification in `from` that counts, in ms. */
+  /** How long it ran in `from`: from git (soakRun) when facts were given, else since its first verification there. */
   soakedMs?: number;
+  /** The run of the snapshot in `from` on the base branch the soak was measured over. */
+  soakRun?: Run;
   soakMs?: number;
 }
 
@@ -72,39 +75,72 @@ export function checkOutcome(v: Verification, name: string): { passed: boolean; 
   return { passed: true, detail: reports[0] ? `report ${reports[0].file}: ${reports[0].tests} tests passed` : value! };
 }
 
-/** Every gate of `target` checked against `snapshot` at `now`. */
-export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date): GateEvaluation {
+/**
+ * Every gate of `target` checked against `snapshot` at `now`. With `facts` (what git says, read by
+ * io/git-facts.ts; promote always passes them) only verifications that agree with git count, and
+ * the soak is measured from the base branch's history of releases/<from>/recipe.yaml, never from
+ * the times written in the snapshot. Without them (pure tests) the snapshot's own times are used.
+ */
+export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date, facts?: GitFacts): GateEvaluation {
   const gates = target.gates ?? {};
   const short = snapshot.id.slice(0, 12);
-  const inFrom = verificationsIn(snapshot, target.from);
-  if (inFrom.length === 0) {
+  const recorded = verificationsIn(snapshot, target.from);
+  if (recorded.length === 0) {
     const seen = [...new Set(snapshot.verifications.map((v) => v.environment))].join(', ');
     return { snapshot, unmet: [`from ${target.from}: snapshot ${short} was never recorded in ${target.from} (only in ${seen}); ${target.name} takes snapshots of ${target.from}`] };
   }
   const unmet: string[] = [];
+  let inFrom = recorded;
+  if (facts) {
+    const issues = verificationIssues(snapshot, facts);
+    const bad = new Set(issues.map((issue) => issue.index));
+    inFrom = snapshot.verifications.filter((v, index) => v.environment === target.from && !bad.has(index));
+    if (inFrom.length === 0) {
+      const why = issues.filter((issue) => issue.index === -1 || snapshot.verifications[issue.index]!.environment === target.from).map((issue) => (issue.index === -1 ? `${issue.field}: ${issue.message}` : `verifications[${issue.index}].${issue.field}: ${issue.message}`));
+      unmet.push(`from ${target.from}: no record of snapshot ${short} in ${target.from} agrees with git (${why.join('; ')}); run "recipe lint", then "recipe snapshot ${target.from}" while it runs there`);
+    }
+  }
   const counting = gates.verified ? inFrom.filter((v) => v.verified) : inFrom;
-  if (gates.verified && counting.length === 0) {
+  if (gates.verified && counting.length === 0 && inFrom.length > 0) {
     const reasons = inFrom.map((v) => `"${v.skipReason ?? 'no reason'}"`).join(', ');
     unmet.push(`verified: snapshot ${short} was never verified against the ${target.from} cluster (recorded with --skip-verify: ${reasons}); run "recipe snapshot ${target.from}" while it runs there`);
   }
   const byTime = [...counting].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const first = byTime[0];
-  const verification = byTime.at(-1) ?? inFrom.at(-1);
+  const verification = byTime.at(-1) ?? inFrom.at(-1) ?? recorded.at(-1);
 
   let soakMs: number | undefined;
   let soakedMs: number | undefined;
+  let soakRun: Run | undefined;
   if (gates.soak !== undefined) {
     soakMs = parseDuration(gates.soak);
     if (soakMs === undefined) {
       throw new RecipeError(`soak "${gates.soak}" is not a duration`, { file: 'environments.yaml', field: `environments.${target.name}.gates.soak`, hint: 'write a number and a unit: 90s, 30m, 24h, 7d' });
     }
-    if (first === undefined) {
-      unmet.push(`soak ${formatDuration(soakMs)}: nothing ${gates.verified ? 'verified ' : ''}in ${target.from} to measure the soak time from`);
+    const soak = formatDuration(soakMs);
+    if (facts) {
+      soakRun = latestRun(facts.histories[target.from] ?? [], snapshot);
+      if (soakRun === undefined) {
+        unmet.push(`soak ${soak}: snapshot ${short} never ran in ${target.from} on ${facts.baseBranch} (the first-parent history of releases/${target.from}/recipe.yaml); promote it to ${target.from} and let it run there`);
+      } else {
+        const end = soakRun.until?.time ?? now.getTime();
+        soakedMs = end - soakRun.since.time;
+        if (soakedMs < soakMs) {
+          const since = `since releases commit ${soakRun.since.commit.slice(0, 7)} made ${target.from} run it on ${facts.baseBranch} at ${iso(soakRun.since.time)}`;
+          unmet.push(
+            soakRun.until
+              ? `soak ${soak}: ran ${formatDuration(Math.max(0, soakedMs))} in ${target.from} (measured from git) ${since}, until ${soakRun.until.commit.slice(0, 7)} replaced it at ${iso(soakRun.until.time)}; it no longer runs there`
+              : `soak ${soak}: soaked ${formatDuration(Math.max(0, soakedMs))} in ${target.from} (measured from git) ${since}; ready at ${iso(soakRun.since.time + soakMs)}`,
+          );
+        }
+      }
+    } else if (first === undefined) {
+      unmet.push(`soak ${soak}: nothing ${gates.verified ? 'verified ' : ''}in ${target.from} to measure the soak time from`);
     } else {
       soakedMs = now.getTime() - Date.parse(first.at);
       if (soakedMs < soakMs) {
         const ready = new Date(Date.parse(first.at) + soakMs).toISOString().replace(/\.000Z$/, 'Z');
-        unmet.push(`soak ${formatDuration(soakMs)}: soaked ${formatDuration(Math.max(0, soakedMs))} in ${target.from} since ${first.at}; ready at ${ready}`);
+        unmet.push(`soak ${soak}: soaked ${formatDuration(Math.max(0, soakedMs))} in ${target.from} since ${first.at}; ready at ${ready}`);
       }
     }
   }
@@ -117,7 +153,7 @@ export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date)
       unmet.push(`evidence ${name}: the "${name}" check of snapshot ${short} in ${target.from} failed (${outcome.detail}); fix what failed, run the suite again and record it with "recipe snapshot ${target.from} --evidence ${name}=<junit.xml>"`);
     }
   }
-  return { snapshot, unmet, verification, ...(soakedMs === undefined ? {} : { soakedMs }), ...(soakMs === undefined ? {} : { soakMs }) };
+  return { snapshot, unmet, ...(verification ? { verification } : {}), ...(soakedMs === undefined ? {} : { soakedMs }), ...(soakMs === undefined ? {} : { soakMs }), ...(soakRun ? { soakRun } : {}) };
 }
 
 /**
@@ -125,7 +161,7 @@ export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date)
  * newest snapshot of `from` whose gates all hold. When none holds, the newest one with what it
  * misses, so the refusal can say why.
  */
-export function chooseSnapshot(target: GateTarget, snapshots: Snapshot[], now: Date, id?: string): GateEvaluation {
+export function chooseSnapshot(target: GateTarget, snapshots: Snapshot[], now: Date, id?: string, facts?: GitFacts): GateEvaluation {
   if (id !== undefined) {
     const matching = snapshots.filter((s) => idMatches(s.id, id));
     if (matching.length === 0) {
@@ -134,7 +170,7 @@ export function chooseSnapshot(target: GateTarget, snapshots: Snapshot[], now: D
     if (matching.length > 1) {
       throw new RecipeError(`snapshot id ${id} is ambiguous: ${matching.map((s) => s.id.slice(0, 12)).join(', ')}`, { field: '--snapshot', hint: 'give more digits' });
     }
-    return evaluateGates(target, matching[0]!, now);
+    return evaluateGates(target, matching[0]!, now, facts);
   }
   const candidates = snapshotsOf(snapshots, target.from);
   if (candidates.length === 0) {
@@ -143,6 +179,6 @@ export function chooseSnapshot(target: GateTarget, snapshots: Snapshot[], now: D
       hint: `record what runs in ${target.from} with "recipe snapshot ${target.from}", or name one with --snapshot <id>`,
     });
   }
-  const evaluations = candidates.map((snapshot) => evaluateGates(target, snapshot, now));
+  const evaluations = candidates.map((snapshot) => evaluateGates(target, snapshot, now, facts));
   return evaluations.find((evaluation) => evaluation.unmet.length === 0) ?? evaluations[0]!;
 }

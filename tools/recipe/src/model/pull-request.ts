@@ -2,6 +2,7 @@
 // what git said about it. Pure; the body always fits the forge's limit, the diff is cut first.
 import { CHANGELOG_HEADINGS } from './changelog.ts';
 import { formatDuration, type GateEvaluation } from './gates.ts';
+import { iso } from './provenance.ts';
 import { shortCommit, sourceLabel, type PromotionPlan, type ServiceChange } from './promotion.ts';
 
 /** GitHub refuses a body longer than this (characters); GitLab's limit is higher. */
@@ -211,7 +212,11 @@ function evidenceSection({ plan, evaluation, repository }: PullRequestInput): st
     out.push(`- **Not verified** against the ${v.environment} cluster: recorded at ${v.at} with --skip-verify: "${v.skipReason ?? ''}".`);
   }
   if (evaluation.soakedMs !== undefined) {
-    out.push(`- Soak time in ${v?.environment ?? 'the source environment'}: ${formatDuration(Math.max(0, evaluation.soakedMs))}${evaluation.soakMs !== undefined ? ` (gate: ${formatDuration(evaluation.soakMs)})` : ''}.`);
+    const run = evaluation.soakRun;
+    const measured = run
+      ? `, measured from git: releases commit \`${run.since.commit.slice(0, 7)}\` made it run there at ${iso(run.since.time)}${run.until ? `, until \`${run.until.commit.slice(0, 7)}\` replaced it at ${iso(run.until.time)}` : ''}`
+      : '';
+    out.push(`- Soak time in ${v?.environment ?? 'the source environment'}: ${formatDuration(Math.max(0, evaluation.soakedMs))}${evaluation.soakMs !== undefined ? ` (gate: ${formatDuration(evaluation.soakMs)})` : ''}${measured}.`);
   }
   const checks = Object.entries(v?.checks ?? {});
   out.push(checks.length > 0 ? `- Checks: ${checks.map(([name, value]) => `${name}: ${value}`).join('; ')}.` : '- Checks: none recorded.');

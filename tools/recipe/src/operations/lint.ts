@@ -2,9 +2,11 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
-import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile } from '../model/snapshot.ts';
+import { issueProblems, verificationIssues } from '../model/provenance.ts';
+import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile, type Snapshot } from '../model/snapshot.ts';
 import { locate, parseYamlFile } from '../model/yaml-file.ts';
 import { evidencePath, storedDigest } from '../io/evidence-store.ts';
+import { readGitFacts } from '../io/git-facts.ts';
 import { existingCommits } from '../io/git.ts';
 import { fluxDir, loadReleasesWithProblems, readReleasesFile, RELEASES, type Releases } from '../io/releases.ts';
 import { planEnvironmentRender } from './render.ts';
@@ -73,6 +75,7 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
   out.push(...(await plaintextSecrets(root)).map((problem) => ({ severity: 'error' as const, problem })));
   const snapshotFiles = await yamlFilesUnder(root, `${RELEASES}/${SNAPSHOTS_DIR}`);
   const validSnapshots = new Set<string>();
+  const valid: Array<{ file: string; text: string; snapshot: Snapshot }> = [];
   for (const file of snapshotFiles) {
     const text = await readReleasesFile(root, file).catch((failure: unknown) => failure);
     if (typeof text !== 'string') {
@@ -83,9 +86,13 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
     found.forEach(error);
     if (found.length === 0) {
       validSnapshots.add(path.basename(file));
+      valid.push({ file, text, snapshot: parseSnapshot(file, text) });
       (await evidenceProblems(root, file, text)).forEach(error);
     }
   }
+  // Verifications must agree with git: a backdated time or a releases commit that did not run the snapshot is an edit.
+  const facts = await readGitFacts(root, { base: 'HEAD', baseBranch: '', environments: [], snapshots: valid.map((entry) => entry.snapshot) }).catch(() => undefined);
+  for (const { file, text, snapshot } of facts ? valid : []) issueProblems(file, text, verificationIssues(snapshot, facts!)).forEach(error);
   if (!releases) return distinct(out);
   await lintFolders(releases, error);
   await lintCommits(releases, error);

@@ -1,4 +1,5 @@
-import { listSnapshots } from '../io/snapshot-store.ts';
+import { readGitFacts } from '../io/git-facts.ts';
+import { listTrustedSnapshots } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 import { chooseSnapshot } from '../model/gates.ts';
@@ -41,8 +42,10 @@ export async function promote(options: PromoteOptions): Promise<FlowResult> {
       if (!env.from) {
         throw new RecipeError(`${env.name} is the first environment: there is nothing to promote it from`, { file: 'releases/environments.yaml', field: `environments.${env.name}.from`, hint: `update it with "recipe set ${env.name} <service>=<commit>"` });
       }
-      const { snapshots } = await listSnapshots(dir);
-      const evaluation = chooseSnapshot({ name: env.name, from: env.from, gates: env.gates }, snapshots, new Date(), options.snapshot);
+      const snapshots = await listTrustedSnapshots(dir);
+      // Gates judge by git (the base branch's history), not by the times written in the files.
+      const facts = await readGitFacts(dir, { base: 'HEAD', baseBranch: releases.environments.repository.baseBranch, environments: [env.from], snapshots });
+      const evaluation = chooseSnapshot({ name: env.name, from: env.from, gates: env.gates }, snapshots, new Date(), options.snapshot, facts);
       const current = releases.recipes.get(env.name)!.recipe;
       const plan = planPromotion({
         environment: env.name,

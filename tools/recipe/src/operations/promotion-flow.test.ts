@@ -154,7 +154,8 @@ describe('promotion from dev to prod', () => {
     expect(stderr).toMatch(/promotion of snapshot [0-9a-f]{12} to prod refused:/);
     expect(stderr).toContain(`  - verified: snapshot`);
     expect(stderr).toContain(`"${skipReason}"`);
-    expect(stderr).toContain('  - soak 1d: nothing verified in staging to measure the soak time from');
+    const landed = git(['log', '-1', '--first-parent', '--format=%H', 'main', '--', 'releases/staging/recipe.yaml']).slice(0, 7);
+    expect(stderr).toMatch(new RegExp(`  - soak 1d: soaked \\d+s in staging \\(measured from git\\) since releases commit ${landed} made staging run it on main at \\S+Z; ready at \\S+Z`));
     expect(stderr).toContain('  - evidence e2e: no "e2e" check recorded');
     expect(stderr).toContain('--override');
     expect(treeDigest(repo.root)).toEqual(before);
