@@ -46,6 +46,11 @@ function isCollection(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
+/** The values directly inside a map or a sequence. */
+function childrenOf(node: object): readonly unknown[] {
+  return Array.isArray(node) ? node : Object.values(node);
+}
+
 /**
  * How many values aliases add, and how deep the data nests, counted over the data as parsed:
  * an alias is the same object reached twice, so each object's expanded size is computed once
@@ -53,40 +58,47 @@ function isCollection(value: unknown): value is object {
  */
 function measure(data: unknown): { aliased: number; depth: number } {
   if (!isCollection(data)) return { aliased: 0, depth: 0 };
-  const size = new Map<object, { values: number; depth: number }>();
+  const values = new Map<object, number>();
+  const depths = new Map<object, number>();
   const entered = new Set<object>();
   let written = 0;
-  const stack: Array<{ node: object; exit: boolean }> = [{ node: data, exit: false }];
-  while (stack.length > 0) {
-    const { node, exit } = stack.pop()!;
-    const children = Object.values(node) as unknown[];
-    if (exit) {
-      let values = 1;
+  // Each object is pushed to be entered, then again (with its children) to be summed on exit.
+  const nodes: object[] = [data];
+  const exits: Array<readonly unknown[] | undefined> = [undefined];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const children = exits.pop();
+    if (children !== undefined) {
+      let size = 1;
       let depth = 0;
       for (const child of children) {
         if (!isCollection(child)) {
-          values += 1;
+          size += 1;
           continue;
         }
-        // Not measured yet while exiting its parent: the child contains the parent (a cycle).
-        const measured = size.get(child) ?? { values: Infinity, depth: Infinity };
-        values += measured.values;
-        depth = Math.max(depth, measured.depth);
+        // Not summed yet while its parent exits: the child contains the parent (a cycle).
+        size += values.get(child) ?? Infinity;
+        depth = Math.max(depth, depths.get(child) ?? Infinity);
       }
-      size.set(node, { values, depth: depth + 1 });
+      values.set(node, size);
+      depths.set(node, depth + 1);
       continue;
     }
     if (entered.has(node)) continue;
     entered.add(node);
+    const inside = childrenOf(node);
     written += 1;
-    stack.push({ node, exit: true });
-    for (const child of children) {
+    nodes.push(node);
+    exits.push(inside);
+    for (const child of inside) {
       if (!isCollection(child)) written += 1;
-      else if (!entered.has(child)) stack.push({ node: child, exit: false });
+      else if (!entered.has(child)) {
+        nodes.push(child);
+        exits.push(undefined);
+      }
     }
   }
-  const root = size.get(data)!;
-  return { aliased: root.values - written, depth: root.depth };
+  return { aliased: values.get(data)! - written, depth: depths.get(data)! };
 }
 
 function checkShape(data: unknown, file: string): void {
@@ -144,6 +156,9 @@ export function parseYamlFile(text: string, file: string): YamlFile {
   let composed: { doc: Document; lineCounter: LineCounter } | undefined;
   const document = () => (composed ??= compose(text, file));
   let data: unknown;
+  // js-yaml already bounds nesting as it parses; only an alias (always written "*") can share
+  // objects and grow the data or its depth, so a file without "*" needs no measuring.
+  let measured = !text.includes('*');
   try {
     data = load(text, { schema: CORE_SCHEMA, filename: file, maxDepth: YAML_LIMITS.maxDepth }) ?? null;
   } catch (error) {
@@ -156,8 +171,9 @@ export function parseYamlFile(text: string, file: string): YamlFile {
       });
     }
     data = toData(document().doc, file);
+    measured = false;
   }
-  checkShape(data, file);
+  if (!measured) checkShape(data, file);
   return {
     file,
     text,
