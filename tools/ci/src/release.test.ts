@@ -83,6 +83,29 @@ describe('the release CLI', () => {
   });
   afterAll(() => chartRepo.cleanup());
 
+  it("counts a change to the library chart the service's chart takes as part of the service", () => {
+    const libraryRepo = tempRepo('ci-release-library-');
+    try {
+      libraryRepo.commit('feat: records, its chart and the library chart', {
+        'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/records\n',
+        'services/records/src/app.ts': 'export const app = 1;\n',
+        'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.0\n',
+        'charts/platform-lib/Chart.yaml': 'apiVersion: v2\nname: platform-lib\ntype: library\nversion: 0.1.0\n',
+      });
+      libraryRepo.git(['tag', 'records-v1.0.0']);
+      libraryRepo.commit('fix(charts): the shared readiness probe', { 'charts/platform-lib/Chart.yaml': 'apiVersion: v2\nname: platform-lib\ntype: library\nversion: 0.1.1\n' });
+      libraryRepo.git(['push', '--quiet', '--tags', 'origin', 'main']);
+      const out = execFileSync(process.execPath, [new URL('./release.ts', import.meta.url).pathname, 'records', '--path', 'services/records', '--dry-run', '--no-ci', '--forge', 'none', '--repository-url', `file://${libraryRepo.remote}`], {
+        cwd: libraryRepo.root,
+        env,
+        encoding: 'utf8',
+      });
+      expect(out.trim().split('\n').at(-1)).toBe('records: patch release 1.0.1 (records-v1.0.1)');
+    } finally {
+      libraryRepo.cleanup();
+    }
+  });
+
   it("counts the service's chart, named in environments.yaml, as part of the service", () => {
     const out = execFileSync(process.execPath, [new URL('./release.ts', import.meta.url).pathname, 'records', '--path', 'services/records', '--dry-run', '--no-ci', '--forge', 'none', '--repository-url', `file://${chartRepo.remote}`], {
       cwd: chartRepo.root,
