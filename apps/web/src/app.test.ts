@@ -85,8 +85,52 @@ describe('web with records running', () => {
     const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=' });
     expect(post.statusCode).toBe(400);
     expect(post.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(post.body).toContain('id="name-error">Enter a record name of 1 to 200 characters.</p>');
+    expect(post.body).toContain('id="name-error">Enter a record name of 1 to 200 characters, at least one of them visible.</p>');
     expect(countOn(post.body)).toBe(before);
+  });
+
+  it('refuses a name of only spaces or zero-width characters, as records does, and adds nothing', async () => {
+    const before = countOn((await app.inject('/')).body);
+    for (const name of ['%20%20%20', '%E2%80%8B%E2%80%8D']) {
+      const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `name=${name}` });
+      expect(post.statusCode).toBe(400);
+      expect(post.body).toContain('at least one of them visible');
+    }
+    expect(countOn((await app.inject('/')).body)).toBe(before);
+  });
+
+  it.each([
+    ['application/json', '{"name":"json"}'],
+    ['text/plain', 'name=text'],
+  ])('answers a %s post with 415, as records does, and adds nothing', async (contentType, payload) => {
+    const before = countOn((await app.inject('/')).body);
+    const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': contentType }, payload });
+    expect(post.statusCode).toBe(415);
+    expect(post.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    expect(countOn((await app.inject('/')).body)).toBe(before);
+  });
+
+  it.each([
+    ['an Origin of another site', { origin: 'http://evil.example' }],
+    ['Origin null (a sandboxed page)', { origin: 'null' }],
+    ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site', origin: 'http://localhost:80' }],
+    ['Sec-Fetch-Site same-site (a sibling subdomain)', { 'sec-fetch-site': 'same-site' }],
+  ])('refuses a form post with %s with 403, and adds nothing', async (_case, headers) => {
+    const before = countOn((await app.inject('/')).body);
+    const post = await app.inject({ method: 'POST', url: '/records', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: 'name=forged' });
+    expect(post.statusCode).toBe(403);
+    expect(post.body).toMatch(/^Cross-origin form posts are refused/);
+    expect(countOn((await app.inject('/')).body)).toBe(before);
+  });
+
+  it('accepts a form post from its own page (same Origin, Sec-Fetch-Site same-origin)', async () => {
+    const post = await app.inject({
+      method: 'POST',
+      url: '/records',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' },
+      payload: 'name=own+page',
+    });
+    expect(post.statusCode).toBe(303);
   });
 
   it('puts a refused over-long name back into the field, escaped', async () => {

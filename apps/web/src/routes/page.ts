@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { RecordsResponseError, RecordsUnreachableError, RecordsValidationError, type RecordsClient } from '../records/client.ts';
 import { checkCompatibility } from '../records/compatibility.ts';
@@ -36,7 +36,7 @@ export async function loadRecordsView(client: RecordsClient, supported: readonly
 }
 
 function fieldMessage(error: RecordsValidationError): string {
-  if (error.field === 'name') return `Enter a record name of 1 to ${recordNameMaxLength} characters.`;
+  if (error.field === 'name') return `Enter a record name of 1 to ${recordNameMaxLength} characters, at least one of them visible.`;
   return `records refused the record${error.field ? ` (field ${error.field})` : ''}: ${error.message}`;
 }
 
@@ -69,8 +69,22 @@ function failedOutcome(error: unknown, creating: boolean): Outcome {
   return notSure('records answered with an error');
 }
 
+/**
+ * Why a form post comes from another site, or undefined when it does not: the browser's Sec-Fetch-Site when it
+ * sends one, else its Origin against our Host (as Go's CrossOriginProtection does). Neither header: not a browser.
+ */
+export function crossOriginReason(request: FastifyRequest): string | undefined {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' || site === 'none' ? undefined : `Sec-Fetch-Site is ${site}`;
+  const origin = request.headers.origin;
+  if (origin === undefined) return undefined;
+  return URL.parse(origin)?.host === request.headers.host ? undefined : `Origin ${origin} is not this site`;
+}
+
 /** The page (`GET /`) and the form it posts (`POST /records`, then back to the page). */
 export default async function pageRoutes(fastify: FastifyInstance): Promise<void> {
+  // The form's encoding only: JSON or text to this route is a 415, as records answers for what it does not take.
+  fastify.removeAllContentTypeParsers();
   await fastify.register(formbody, { bodyLimit: 16_384 });
 
   const base = (records: RecordsView): PageModel => ({
@@ -87,7 +101,13 @@ export default async function pageRoutes(fastify: FastifyInstance): Promise<void
     return sendPage(reply, 200, { ...base(records), notice: added && records.status === 'ok' ? { kind: 'success', text: 'Record added.' } : undefined });
   });
 
-  fastify.post('/records', { schema: { body: Type.Object({ name: Type.Optional(Type.String()), token: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+  // Another site's page must not make a visitor's browser add records: refused before the body is read.
+  const sameOriginOnly = async (request: FastifyRequest, reply: FastifyReply) => {
+    const reason = crossOriginReason(request);
+    if (reason) return reply.code(403).header('content-type', 'text/plain; charset=utf-8').header('connection', 'close').send(`Cross-origin form posts are refused (${reason}).\n`);
+  };
+
+  fastify.post('/records', { onRequest: sameOriginOnly, schema: { body: Type.Object({ name: Type.Optional(Type.String()), token: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const body = request.body as { name?: string; token?: string };
     const name = body.name ?? '';
     const token = body.token && tokenPattern.test(body.token) ? body.token : randomUUID();
