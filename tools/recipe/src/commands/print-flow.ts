@@ -15,6 +15,7 @@ export function printFlow(ctx: CommandContext, options: { environment: string; k
   const lines = [result.content!.title];
   if (options.dryRun) {
     lines.push('', result.content!.body, '', `dry run: nothing was written, committed, pushed or opened (branch would be ${result.branch})`);
+    if (result.baseNote) lines.push(result.baseNote);
   } else if (!options.push) {
     lines.push(`committed ${shortCommit(result.commit)} on the local branch ${result.branch} (not pushed)`);
   } else {

@@ -99,6 +99,19 @@ describe('promotion from dev to prod', () => {
     expect(forge.pulls).toHaveLength(0);
   });
 
+  test('promote --dry-run needs no network: when the remote cannot be fetched it plans against the local base branch, and says so', async () => {
+    const remote = repo.git(['remote', 'get-url', 'origin']);
+    repo.git(['remote', 'set-url', 'origin', 'http://127.0.0.1:9/unreachable.git']);
+    try {
+      const { code, stdout, stderr } = await recipe(['promote', 'staging', '--dry-run']);
+      expect(code, stderr).toBe(0);
+      expect(stdout).toMatch(/^promote\(staging\): dev snapshot [0-9a-f]{12}: records [0-9a-f]{7} -> [0-9a-f]{7}/);
+      expect(stdout).toMatch(/\nfetching main from origin failed: .*; planned against the local main instead\s*$/);
+    } finally {
+      repo.git(['remote', 'set-url', 'origin', remote]);
+    }
+  });
+
   test('without helm the diff of the releases files stands in for the rendered manifests, and says so', async () => {
     const { code, stdout } = await recipe(['promote', 'staging', '--dry-run'], { HELM: path.join(dir, 'no-helm-here') });
     expect(code).toBe(0);

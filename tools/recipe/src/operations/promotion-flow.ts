@@ -50,6 +50,8 @@ export interface FlowResult {
   content?: PullRequestContent;
   attempts: number;
   nothing?: string;
+  /** A dry run that could not fetch the remote's base branch planned against the local one: why. */
+  baseNote?: string;
 }
 
 /** Plans at the base branch, then writes, commits, pushes and opens the pull request as `options` say. */
@@ -66,9 +68,15 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
 
   const worktree = await mkdtemp(path.join(tmpdir(), 'recipe-worktree-'));
   let created = false;
+  let baseNote: string | undefined;
   try {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const base = await baseCommit(root, repository.baseBranch, fetchBase);
+      const base = await baseCommit(root, repository.baseBranch, fetchBase).catch((error: unknown) => {
+        // A preview needs no network: without the remote it plans against the local base branch, and says so.
+        if (!dryRun || !(error instanceof RecipeError)) throw error;
+        baseNote = `${error.message.split('\n')[0]}; planned against the local ${repository.baseBranch} instead`;
+        return baseCommit(root, repository.baseBranch, false);
+      });
       const lease = usePush ? await remoteBranch(root, branch) : '';
       if (!created) {
         await git(root, ['worktree', 'add', '--quiet', '--no-checkout', '--detach', worktree, base]);
@@ -94,7 +102,7 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
         ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
         manifestDiff: await renderedDiff(worktree, releasesAtBase, planned.plan, env, diff),
       });
-      if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt };
+      if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt, ...(baseNote ? { baseNote } : {}) };
 
       // Ask for the token before anything is pushed (after the gates, which need none).
       const token = usePush && repository.forge ? forgeToken(repository.forge, env) : undefined;
