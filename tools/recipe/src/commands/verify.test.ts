@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { runRecipe } from '../test-support/run-recipe.ts';
 import { loadKubeConfig } from '../io/cluster.ts';
 import { createFixtureRepo, type FixtureRepo } from '../test-support/fixture-repo.ts';
@@ -222,6 +222,65 @@ describe('recipe verify', () => {
     const { code, stderr } = await recipe(['verify', 'staging'], { KUBECONFIG: '', HOME: dir, KUBERNETES_SERVICE_HOST: undefined });
     expect(code).toBe(2);
     expect(stderr).toContain('no kubeconfig found');
+  });
+});
+
+describe('recipe verify --wait', () => {
+  const deploymentsList = `GET /apis/apps/v1/namespaces/${NS}/deployments`;
+  function rollingOut() {
+    const d = deployment({ service: 'records', namespace: NS, image: `ghcr.io/acme/platform/records:${recipeCommits().records}`, replicas: 3 });
+    Object.assign(d.status, { replicas: 4, updatedReplicas: 2, readyReplicas: 3, availableReplicas: 3 });
+    api.putDeployment(d);
+  }
+  afterEach(() => {
+    api.onRequest = undefined;
+  });
+
+  test('polls with a growing pause, saying what still does not match, until the rollout completes: exit 0', async () => {
+    rollingOut();
+    let polls = 0;
+    api.onRequest = (request) => {
+      // The third poll finds the rollout done.
+      if (request.startsWith(deploymentsList) && ++polls === 3) healthy();
+    };
+    const { code, stdout, stderr } = await recipe(['verify', 'staging', '--wait', '30s']);
+    expect(code, stderr).toBe(0);
+    const progress = stderr.split('\n').filter((line) => line.startsWith('staging: poll'));
+    expect(progress).toHaveLength(2);
+    expect(progress[0]).toMatch(/^staging: poll 1 \(\d+s of 30s\): still not matching: records: Deployment records rollout in progress: 2 of 3 replicas updated .*; next poll in 1s$/);
+    expect(progress[1]).toMatch(/^staging: poll 2 \(\d+s of 30s\): still not matching: records: .*; next poll in 2s$/);
+    expect(stderr).toMatch(/staging matches its recipe after \d+s \(3 polls\)/);
+    expect(stdout).toContain('staging matches its recipe: every image on its commit');
+    expect(polls).toBe(3);
+  });
+
+  test('gives up when the duration has passed and the cluster still does not match: exit 1, naming what', async () => {
+    rollingOut();
+    const started = Date.now();
+    const { code, stdout, stderr } = await recipe(['verify', 'staging', '--wait', '3s', '--json']);
+    expect(code).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(false);
+    expect(report.wait).toMatchObject({ timedOut: true });
+    expect(report.wait.polls).toBeGreaterThanOrEqual(3);
+    expect(stderr.split('\n').filter((line) => line.startsWith('staging: poll')).length).toBe(report.wait.polls - 1);
+    expect(stderr).toMatch(/recipe: gave up waiting after 3s \(\d+ polls\): staging still does not match its recipe/);
+    expect(report.services.find((s: { service: string }) => s.service === 'records').problems[0]).toContain('rollout in progress');
+  });
+
+  test('a cluster that cannot be asked stops the wait at once with exit 2', async () => {
+    const started = Date.now();
+    const { code, stderr } = await recipe(['verify', 'staging', '--wait', '10m', '--context', 'expired']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('401');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('a --wait that is not a duration is refused with exit 2', async () => {
+    const { code, stderr } = await recipe(['verify', 'staging', '--wait', 'soon']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--wait: --wait "soon" is not a duration');
   });
 });
 

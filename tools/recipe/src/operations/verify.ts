@@ -1,6 +1,8 @@
 import { loadReleases, recipePath, type Releases } from '../io/releases.ts';
+import { pollDelay, VERIFY_BACKOFF, type Backoff } from '../model/backoff.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { table } from '../model/format.ts';
+import { formatDuration } from '../model/gates.ts';
 import { RecipeError } from '../model/errors.ts';
 import { buildReport, compareService, type ExpectedService, type VerificationReport } from '../model/verification.ts';
 
@@ -63,4 +65,56 @@ export function formatReport(report: VerificationReport): string {
   else if (problems.length) lines.push(`${report.environment} does not match its recipe:`, ...problems);
   else lines.push(`${report.environment} matches its recipe: every image on its commit, every rollout complete, every HelmRelease ready.`);
   return lines.join('\n');
+}
+
+export interface WaitInput extends VerifyInput {
+  /** How long to keep polling before giving up. */
+  waitMs: number;
+  /** Called after each poll that did not match, before the pause that follows it. */
+  onProgress?: (progress: WaitProgress) => void;
+  backoff?: Backoff;
+}
+
+export interface WaitProgress {
+  poll: number;
+  elapsedMs: number;
+  waitMs: number;
+  /** The pause before the next poll. */
+  nextDelayMs: number;
+  report: VerificationReport;
+}
+
+export interface WaitResult {
+  /** The last poll's report: ok when the cluster came to match. */
+  report: VerificationReport;
+  polls: number;
+  elapsedMs: number;
+  /** True when the wait ran out with the cluster still not matching. */
+  timedOut: boolean;
+}
+
+/**
+ * `recipe verify --wait`: polls until the cluster matches the recipe or the wait runs out, pausing
+ * with a bounded exponential backoff (1 s doubling to 30 s, the last pause ending at the deadline,
+ * where one last poll is made). A cluster that cannot be asked stops the wait at once (exit 2).
+ */
+export async function waitForEnvironment(input: WaitInput): Promise<WaitResult> {
+  const releases = input.releases ?? (await loadReleases(input.root));
+  const started = Date.now();
+  for (let poll = 1; ; poll++) {
+    const report = await verifyEnvironment({ ...input, releases });
+    const elapsedMs = Date.now() - started;
+    if (report.ok) return { report, polls: poll, elapsedMs, timedOut: false };
+    const remaining = input.waitMs - elapsedMs;
+    if (remaining <= 0) return { report, polls: poll, elapsedMs, timedOut: true };
+    const nextDelayMs = pollDelay(poll, remaining, input.backoff ?? VERIFY_BACKOFF);
+    input.onProgress?.({ poll, elapsedMs, waitMs: input.waitMs, nextDelayMs, report });
+    await new Promise((resolve) => setTimeout(resolve, nextDelayMs));
+  }
+}
+
+/** `staging: poll 2 (3s of 10m): still not matching: records: ...; next poll in 4s`. */
+export function formatProgress(progress: WaitProgress): string {
+  const pending = progress.report.services.filter((s) => !s.ok).map((s) => `${s.service}: ${s.problems.join('; ')}`);
+  return `${progress.report.environment}: poll ${progress.poll} (${formatDuration(progress.elapsedMs)} of ${formatDuration(progress.waitMs)}): still not matching: ${pending.join(' | ')}; next poll in ${formatDuration(progress.nextDelayMs)}`;
 }

@@ -31,6 +31,8 @@ export interface FakeKubeApi {
   requests: string[];
   /** The API groups served; drop `helm.toolkit.fluxcd.io` to mimic a cluster without Flux. */
   servedGroups: Set<string>;
+  /** Called with `METHOD path` before each request is answered: a test changes the cluster as it is polled. */
+  onRequest?: (request: string) => void;
   addUser(token: string, user: FakeUser): void;
   putDeployment(deployment: KubeObject): void;
   putHelmRelease(helmRelease: KubeObject): void;
@@ -60,6 +62,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   const server = createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);
     try {
+      api.onRequest?.(`${request.method} ${request.url}`);
       handle(request, response);
     } catch (error) {
       send(response, 500, status(500, 'InternalError', (error as Error).message));
@@ -106,7 +109,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const api: FakeKubeApi = {
     url: `http://127.0.0.1:${port}`,
     requests,
     servedGroups,
@@ -120,6 +123,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
       await once(server, 'close');
     },
   };
+  return api;
 }
 
 function allowed(user: FakeUser, namespace: string, resource: Resource, verb: string, name: string | undefined): boolean {
