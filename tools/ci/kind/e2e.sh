@@ -68,7 +68,7 @@ reconcile() {
 }
 
 verify() {
-  npx recipe verify dev --context "$context"
+  npx recipe verify dev --context "$context" --wait 5m
 }
 
 # kubectl port-forward to a free local port; prints the URL once it answers.
