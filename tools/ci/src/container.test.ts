@@ -66,7 +66,7 @@ describe('the container CLI', () => {
   const repo = tempRepo('ci-container-');
   afterAll(() => repo.cleanup());
   repo.commit('feat(records): service', {
-    'releases/environments.yaml': '---\nrepository:\n  webUrl: https://git.example.test/acme/platform\nservices:\n  records:\n    project: services/records\n    image: registry.example.test/acme/platform/records\n',
+    'releases/environments.yaml': '---\nrepository:\n  url: https://git.example.test/acme/platform.git\n  webUrl: https://git.example.test/acme/platform\nenvironments:\n  - name: dev\n    namespace: platform-dev\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    image: registry.example.test/acme/platform/records\n',
     'services/records/Dockerfile': 'FROM node:24-bookworm-slim\n',
   });
   repo.git(['tag', 'records-v2.1.0']);

@@ -66,10 +66,10 @@ export function buildxArguments(build: ContainerBuild): string[] {
 }
 
 /** The source URL CI knows (GitHub Actions, GitLab CI), else environments.yaml, else the origin remote. */
-export function sourceUrl(env: NodeJS.ProcessEnv, root: string): string | undefined {
+export async function sourceUrl(env: NodeJS.ProcessEnv, root: string): Promise<string | undefined> {
   if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY) return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`;
   if (env.CI_PROJECT_URL) return env.CI_PROJECT_URL;
-  const fromFile = repositoryWebUrl(root);
+  const fromFile = await repositoryWebUrl(root);
   if (fromFile) return fromFile;
   try {
     return git(root, ['remote', 'get-url', 'origin']).replace(/\.git$/, '') || undefined;
@@ -96,7 +96,7 @@ Options:
   --platform <list>     target platforms, e.g. linux/amd64,linux/arm64
   --dry-run             print the docker command and exit`;
 
-export function main(argv: string[], cwd = process.cwd(), env = process.env): number {
+export async function main(argv: string[], cwd = process.cwd(), env = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -130,9 +130,9 @@ export function main(argv: string[], cwd = process.cwd(), env = process.env): nu
   const args = buildxArguments({
     project,
     projectRoot,
-    repository: values.repository ?? serviceImage(root, project),
+    repository: values.repository ?? (await serviceImage(root, project)),
     ...release,
-    source: sourceUrl(env, root),
+    source: await sourceUrl(env, root),
     output: values.output,
     platforms: values.platform,
   });
@@ -148,7 +148,7 @@ export function main(argv: string[], cwd = process.cwd(), env = process.env): nu
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    process.exitCode = main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`container: ${(error as Error).message}\n`);
     process.exitCode = 2;

@@ -45,7 +45,7 @@ beforeAll(() => {
     'tools/unrelated/package.json': JSON.stringify({ name: '@platform/unrelated', private: true, nx: { name: 'unrelated' } }, null, 2),
     'tools/unrelated/src/index.ts': 'export const unrelated = 1;\n',
     'releases/dev/recipe.yaml': '---\nenvironment: dev\nservices: {}\n',
-    'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/records\n  web:\n    project: apps/web\n    chart: charts/web\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/web\n',
+    'releases/environments.yaml': '---\nrepository:\n  url: https://git.example.test/acme/platform.git\nenvironments:\n  - name: dev\n    namespace: platform-dev\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/records\n  web:\n    project: apps/web\n    chart: charts/web\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/web\n',
     'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.0\n',
     'charts/platform-lib/Chart.yaml': 'apiVersion: v2\nname: platform-lib\ntype: library\nversion: 0.1.0\n',
   });
@@ -63,33 +63,33 @@ describe('nx affected on the fixture workspace', () => {
     expect(affected(head)).toEqual(['records', 'records-smoke', ...(webFollowsRecords ? ['web'] : [])]);
   });
 
-  it('builds the records image, and web only if web depends on records, for that change', () => {
+  it('builds the records image, and web only if web depends on records, for that change', async () => {
     const head = repo.git(['rev-parse', 'records-change']);
-    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', ...(webFollowsRecords ? ['web'] : [])]);
+    expect(await affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', ...(webFollowsRecords ? ['web'] : [])]);
   });
 
-  it('builds only the web image for a change under apps/web', () => {
+  it('builds only the web image for a change under apps/web', async () => {
     repo.git(['checkout', '--quiet', '-B', 'web-change', base]);
     const head = repo.commit('feat(web): a new page', { 'apps/web/src/page.ts': 'export const page = 2;\n' });
-    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['web']);
+    expect(await affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['web']);
   });
 
-  it('rebuilds the records image when only its chart changed, since image and chart share the commit', () => {
+  it('rebuilds the records image when only its chart changed, since image and chart share the commit', async () => {
     repo.git(['checkout', '--quiet', '-B', 'chart-change', base]);
     const head = repo.commit('fix(charts): records probes', { 'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.1\n' });
-    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records']);
+    expect(await affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records']);
   });
 
-  it('rebuilds every service whose chart takes a library chart that changed', () => {
+  it('rebuilds every service whose chart takes a library chart that changed', async () => {
     repo.git(['checkout', '--quiet', '-B', 'library-change', base]);
     const head = repo.commit('fix(charts): shared probes', { 'charts/platform-lib/Chart.yaml': 'apiVersion: v2\nname: platform-lib\ntype: library\nversion: 0.1.1\n' });
-    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', 'web']);
+    expect(await affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual(['records', 'web']);
   });
 
-  it('selects no image build for a change under releases/', () => {
+  it('selects no image build for a change under releases/', async () => {
     repo.git(['checkout', '--quiet', '-B', 'releases-change', base]);
     const head = repo.commit('chore(releases): set dev records to 1a2b3c4', { 'releases/dev/recipe.yaml': '---\nenvironment: dev\nservices:\n  records:\n    commit: 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b\n' });
-    expect(affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual([]);
+    expect(await affectedDeployables({ cwd: repo.root, base, head, env: isolatedNxEnv(scratch) })).toEqual([]);
   });
 
 });

@@ -29,10 +29,10 @@ function showProjects(nxBin: string, args: string[], cwd: string, env: NodeJS.Pr
 }
 
 /** Projects with a `container` target that nx affected names, or whose chart changed between base and head; sorted. */
-export function affectedDeployables({ cwd, base, head, env = process.env, nxBin = defaultNxBin() }: AffectedQuery): string[] {
+export async function affectedDeployables({ cwd, base, head, env = process.env, nxBin = defaultNxBin() }: AffectedQuery): Promise<string[]> {
   const range = [...(base ? [`--base=${base}`] : []), ...(head ? [`--head=${head}`] : [])];
   const selected = new Set(showProjects(nxBin, ['--affected', '--with-target', 'container', ...range], cwd, env));
-  const charts = serviceCharts(cwd);
+  const charts = await serviceCharts(cwd);
   if (charts.size > 0) {
     const changed = git(cwd, ['diff', '--name-only', base ?? 'HEAD~1', head ?? 'HEAD', '--', ...new Set([...charts.values()].flat())]).split('\n').filter(Boolean);
     const deployables = new Set(showProjects(nxBin, ['--with-target', 'container'], cwd, env));
@@ -63,7 +63,7 @@ changed. As <service>=<full sha>[@<version>] separated by spaces (the arguments 
 "recipe set <env>"), or with --names as a comma-separated project list (nx run-many -p).
 Base and head default to NX_BASE and NX_HEAD, as nrwl/nx-set-shas sets them.`;
 
-export function main(argv: string[], cwd = process.cwd(), env = process.env): number {
+export async function main(argv: string[], cwd = process.cwd(), env = process.env): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { base: { type: 'string' }, head: { type: 'string' }, names: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
@@ -74,7 +74,7 @@ export function main(argv: string[], cwd = process.cwd(), env = process.env): nu
   }
   const root = repositoryRoot(cwd);
   const head = values.head ?? env.NX_HEAD ?? 'HEAD';
-  const services = affectedDeployables({ cwd: root, base: values.base ?? env.NX_BASE, head, env });
+  const services = await affectedDeployables({ cwd: root, base: values.base ?? env.NX_BASE, head, env });
   // stdout stays what CI reads (empty); people are told why it is empty.
   if (services.length === 0) process.stderr.write(`deployables: none between ${values.base ?? env.NX_BASE ?? 'the nx default base'} and ${head}: no project with a container target is affected and no chart changed\n`);
   if (values.names) {
@@ -88,7 +88,7 @@ export function main(argv: string[], cwd = process.cwd(), env = process.env): nu
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    process.exitCode = main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`deployables: ${(error as Error).message}\n`);
     process.exitCode = 2;

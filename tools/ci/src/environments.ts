@@ -1,34 +1,26 @@
-// What CI needs from releases/environments.yaml: each service's image repository and the source URL.
-import { readFileSync } from 'node:fs';
+// What CI needs from releases/environments.yaml, read through the recipe library (its one reader
+// and validator): each service's image repository and chart folders, and the source URL.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-
-interface EnvironmentsFile {
-  repository?: { url?: string; webUrl?: string };
-  services?: Record<string, { project?: string; chart?: string; chartLibraries?: string[]; image?: string } | undefined>;
-}
+import { loadEnvironments, type Environments } from '@platform/recipe';
 
 export const ENVIRONMENTS_FILE = 'releases/environments.yaml';
 
-function readEnvironments(root: string): EnvironmentsFile {
-  const path = join(root, ENVIRONMENTS_FILE);
-  try {
-    return (parse(readFileSync(path, 'utf8')) ?? {}) as EnvironmentsFile;
-  } catch (error) {
-    throw new Error(`cannot read ${ENVIRONMENTS_FILE}: ${(error as Error).message}`, { cause: error });
-  }
+async function readEnvironments(root: string): Promise<Environments | undefined> {
+  if (!existsSync(join(root, ENVIRONMENTS_FILE))) return undefined;
+  return loadEnvironments(root);
 }
 
 /** The image repository of a service (`services.<name>.image`). */
-export function serviceImage(root: string, service: string): string {
-  const image = readEnvironments(root).services?.[service]?.image;
+export async function serviceImage(root: string, service: string): Promise<string> {
+  const image = (await readEnvironments(root))?.services[service]?.image;
   if (!image) throw new Error(`${ENVIRONMENTS_FILE} has no services.${service}.image: add the service's image repository there, or pass --repository`);
   return image;
 }
 
 /** The repository's web address (`repository.webUrl`), for the image's source label. */
-export function repositoryWebUrl(root: string): string | undefined {
-  return readEnvironments(root).repository?.webUrl;
+export async function repositoryWebUrl(root: string): Promise<string | undefined> {
+  return (await readEnvironments(root))?.repository.webUrl;
 }
 
 /**
@@ -36,12 +28,7 @@ export function repositoryWebUrl(root: string): string | undefined {
  * through file:// (`chartLibraries`): a change in any of them changes what the service deploys.
  * Empty without the file.
  */
-export function serviceCharts(root: string): Map<string, string[]> {
-  let file: EnvironmentsFile;
-  try {
-    file = readEnvironments(root);
-  } catch {
-    return new Map();
-  }
-  return new Map(Object.entries(file.services ?? {}).flatMap(([name, service]) => (service?.chart ? [[name, [service.chart, ...(service.chartLibraries ?? [])]] as const] : [])));
+export async function serviceCharts(root: string): Promise<Map<string, string[]>> {
+  const environments = await readEnvironments(root);
+  return new Map(Object.entries(environments?.services ?? {}).map(([name, service]) => [name, [service.chart, ...(service.chartLibraries ?? [])]] as const));
 }

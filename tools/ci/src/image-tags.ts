@@ -89,7 +89,7 @@ Prints the image references for <project> at <rev> (default HEAD), one a line: t
 tag, and the semantic version tag when the commit carries the tag <project>-v<version>. The image
 repository comes from releases/environments.yaml (services.<project>.image) unless --repository.`;
 
-export function main(argv: string[], cwd = process.cwd()): number {
+export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -102,7 +102,7 @@ export function main(argv: string[], cwd = process.cwd()): number {
   }
   const root = repositoryRoot(cwd);
   const release = commitRelease(root, project, values.commit);
-  const repository = values.repository ?? serviceImage(root, project);
+  const repository = values.repository ?? (await serviceImage(root, project));
   const tags = imageTags({ repository, commit: release.commit, version: release.version });
   process.stdout.write(values.json ? `${JSON.stringify({ project, ...release, tags }, null, 2)}\n` : `${tags.join('\n')}\n`);
   return 0;
@@ -110,7 +110,7 @@ export function main(argv: string[], cwd = process.cwd()): number {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    process.exitCode = main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`image-tags: ${(error as Error).message}\n`);
     process.exitCode = 2;

@@ -73,7 +73,7 @@ describe('the release CLI', () => {
   beforeAll(() => {
     chartRepo = tempRepo('ci-release-chart-');
     chartRepo.commit('feat: records and its chart', {
-      'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    image: ghcr.io/acme/platform/records\n',
+      'releases/environments.yaml': '---\nrepository:\n  url: https://git.example.test/acme/platform.git\nenvironments:\n  - name: dev\n    namespace: platform-dev\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    image: ghcr.io/acme/platform/records\n',
       'services/records/src/app.ts': 'export const app = 1;\n',
       'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.0\n',
     });
@@ -87,7 +87,7 @@ describe('the release CLI', () => {
     const libraryRepo = tempRepo('ci-release-library-');
     try {
       libraryRepo.commit('feat: records, its chart and the library chart', {
-        'releases/environments.yaml': '---\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/records\n',
+        'releases/environments.yaml': '---\nrepository:\n  url: https://git.example.test/acme/platform.git\nenvironments:\n  - name: dev\n    namespace: platform-dev\nservices:\n  records:\n    project: services/records\n    chart: charts/records\n    chartLibraries: [charts/platform-lib]\n    image: ghcr.io/acme/platform/records\n',
         'services/records/src/app.ts': 'export const app = 1;\n',
         'charts/records/Chart.yaml': 'apiVersion: v2\nname: records\nversion: 0.1.0\n',
         'charts/platform-lib/Chart.yaml': 'apiVersion: v2\nname: platform-lib\ntype: library\nversion: 0.1.0\n',

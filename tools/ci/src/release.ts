@@ -71,7 +71,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   }
   const root = repositoryRoot(cwd);
   // The chart (and the library charts it takes) ships with the service: a fix in it is a fix of the service.
-  const charts = serviceCharts(root).get(project) ?? [];
+  const charts = (await serviceCharts(root)).get(project) ?? [];
   const result = await release({
     project,
     paths: [...values.path, ...charts.filter((folder) => !values.path.includes(folder))],

@@ -1,42 +1,69 @@
-// recipe diff of what a pull request changes in releases/, with the real recipe CLI on recipe's own
-// fixture monorepo (two services, several commits each, a rendered releases/ folder).
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+// recipe diff of what a pull request changes in releases/, through the recipe library, on a real
+// git repository: a service with Conventional Commits, and a releases/ folder whose prod recipe
+// the "pull request" moves forward while dev gains an environment folder only at head.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line platform/boundaries -- recipe's private test fixture; goes when releases-diff becomes `recipe diff <env>@<base> <env>@<head>` (issue 17, item 3)
-import { createFixtureRepo, type FixtureRepo } from '../../recipe/src/test-support/fixture-repo.ts';
-import { changedEnvironments, diffMarkdown, releasesDiff, withScratchEnvironment, COMMENT_LIMIT } from './releases-diff.ts';
-import { gitIdentity } from './test-support/temp-repo.ts';
-import { repoRoot } from './test-support/workspace.ts';
+import { changedEnvironments, diffMarkdown, releasesDiff, COMMENT_LIMIT } from './releases-diff.ts';
+import { tempRepo, type TempRepo } from './test-support/temp-repo.ts';
 
-let fixture: FixtureRepo;
+const environments = `---
+repository:
+  url: https://git.example.test/acme/platform.git
+  webUrl: https://git.example.test/acme/platform
+environments:
+  - name: dev
+    namespace: platform-dev
+    auto: true
+  - name: prod
+    namespace: platform-prod
+services:
+  records:
+    project: services/records
+    chart: charts/records
+    image: ghcr.io/acme/platform/records
+`;
+const recipe = (env: string, commit: string) => `---\nenvironment: ${env}\nservices:\n  records:\n    commit: ${commit}\n`;
+
+let repo: TempRepo;
+let first: string;
+let second: string;
+let third: string;
 let base: string;
-let newest: string;
 
 beforeAll(() => {
-  fixture = createFixtureRepo();
-  base = fixture.head;
-  newest = fixture.commits.records.at(-1)!;
-  execFileSync(process.execPath, [join(repoRoot, 'tools/recipe/bin/recipe.js'), 'set', 'prod', `records=${newest}`, '--force', '--commit'], {
-    cwd: fixture.root,
-    env: { ...process.env, ...gitIdentity, RECIPE_ROOT: fixture.root },
-    stdio: 'pipe',
-  });
+  repo = tempRepo('ci-releases-diff-');
+  first = repo.commit('feat(records): first', { 'services/records/a.ts': '1\n', 'charts/records/Chart.yaml': 'name: records\n' });
+  second = repo.commit('fix(records): second', { 'services/records/a.ts': '2\n' });
+  third = repo.commit('feat(records)!: third\n\nBREAKING CHANGE: the API moved', { 'services/records/a.ts': '3\n' });
+  base = repo.commit('chore(releases): prod runs the first commit', { 'releases/environments.yaml': environments, 'releases/prod/recipe.yaml': recipe('prod', first) });
+  repo.commit('promote(prod): records to the third commit', { 'releases/prod/recipe.yaml': recipe('prod', third), 'releases/dev/recipe.yaml': recipe('dev', third) });
 });
 
-afterAll(() => fixture.cleanup());
+afterAll(() => repo.cleanup());
 
 describe('releasesDiff', () => {
-  it('diffs each changed environment against itself before the change', () => {
-    const diffs = releasesDiff(fixture.root, base, 'HEAD');
-    expect(diffs.map(({ environment, status }) => ({ environment, status }))).toEqual([{ environment: 'prod', status: 0 }]);
-    expect(diffs[0]!.text).toMatch(new RegExp(`^records: [0-9a-f]{7} -> ${newest.slice(0, 7)}`, 'm'));
-    expect(diffs[0]!.text).not.toMatch(/^web:/m);
+  it('diffs each changed environment as committed at base against itself at head, as recipe diff does', async () => {
+    const diffs = await releasesDiff(repo.root, base, 'HEAD');
+    expect(diffs.map(({ environment, status }) => ({ environment, status }))).toEqual([
+      { environment: 'dev', status: 2 },
+      { environment: 'prod', status: 0 },
+    ]);
+    const prod = diffs[1]!.text;
+    expect(prod).toMatch(new RegExp(`^records: ${first.slice(0, 7)} -> ${third.slice(0, 7)}$`, 'm'));
+    expect(prod).toContain('2 commits added');
+    expect(prod).toContain(`https://git.example.test/acme/platform/compare/${first}...${third}`);
+    expect(prod).toMatch(/BREAKING CHANGES:\n\s+- records: the API moved/);
+    expect(prod).toContain(`records: second (${second.slice(0, 7)}`);
   });
 
-  it('leaves no scratch worktree behind', () => {
-    releasesDiff(fixture.root, base, 'HEAD');
-    expect(fixture.git(['worktree', 'list']).split('\n')).toHaveLength(1);
+  it('says which recipe is missing at base, naming the file and revision, for an environment new in the change', async () => {
+    const [dev] = await releasesDiff(repo.root, base, 'HEAD');
+    expect(dev!.text).toContain(`recipe: releases/dev/recipe.yaml does not exist at "${base}"`);
+  });
+
+  it('touches nothing: no worktree, no file written', async () => {
+    await releasesDiff(repo.root, base, 'HEAD');
+    expect(repo.git(['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(repo.git(['status', '--porcelain'])).toBe('');
   });
 });
 
@@ -46,18 +73,14 @@ describe('changedEnvironments', () => {
   });
 });
 
-describe('withScratchEnvironment', () => {
-  it('adds a copy of the environment without promotion source or gates', () => {
-    const text = withScratchEnvironment('environments:\n  - name: prod\n    namespace: p\n    from: staging\n    gates:\n      soak: 24h\n', 'prod', 'prod-before');
-    expect(text).toContain('- name: prod-before\n    namespace: p\n    auto: false\n');
-    expect(text.match(/from: staging/g)).toHaveLength(1);
-  });
-});
-
 describe('diffMarkdown', () => {
   it('stays under the comment size limit', () => {
     const body = diffMarkdown([{ environment: 'prod', status: 0, text: 'x'.repeat(COMMENT_LIMIT * 2) }], 'a'.repeat(40), 'b'.repeat(40));
     expect(body.length).toBeLessThan(COMMENT_LIMIT + 200);
     expect(body).toContain('Truncated');
+  });
+
+  it('says when recipe diff failed for an environment', () => {
+    expect(diffMarkdown([{ environment: 'dev', status: 2, text: 'recipe: releases/dev/recipe.yaml does not exist' }], 'a'.repeat(40), 'b'.repeat(40))).toContain('recipe diff exited with status 2:');
   });
 });

@@ -18,7 +18,7 @@ export type { PullRequestContent } from './model/pull-request.ts';
 // Reading the folder.
 export { findRoot, loadReleases, recipePath, valuesPath, fluxDir, RELEASES, type Releases, type RecipeFile } from './io/releases.ts';
 export { listSnapshots, loadSnapshot } from './io/snapshot-store.ts';
-export { loadEnvironments, listEnvironments, environment } from './operations/environments.ts';
+export { loadEnvironments, listEnvironments, environment, promotionSource } from './operations/environments.ts';
 
 // The operations, one per thing a person or CI does with releases/.
 export { status, statusMatrix, type Status, type StatusCell, type StatusRow } from './operations/status.ts';
