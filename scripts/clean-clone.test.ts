@@ -3,7 +3,8 @@
 // Here the machine's Node 20 and a Node 24 are each the `node` on PATH. Slow (two installs from nothing):
 // it runs when the root scripts, the lockfile or the bootstrap change, and always in CI.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -12,10 +13,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'workspace-clean-clone-'));
-afterAll(() => {
+// Two clones with their node_modules and npm caches: about 2 GB to remove.
+afterAll(async () => {
   killProcessesUnder(scratch);
-  rmSync(scratch, { recursive: true, force: true });
-});
+  await rm(scratch, { recursive: true, force: true });
+}, 5 * 60_000);
 
 /** PATH as the machine has it: without this workspace's node_modules/.bin, npm's helpers and the bootstrap's Node. */
 function machinePath(): string[] {
