@@ -64,6 +64,24 @@ describe('a body that trickles in (a byte every 200 ms)', () => {
   });
 });
 
+describe('a 100 MB body sent chunked (no length) to an unknown route', () => {
+  it('is not read past the body limit (1 MiB): the answer comes at once and the connection closes', async () => {
+    const chunk = Buffer.concat([Buffer.from(`${(64 * 1024).toString(16)}\r\n`), Buffer.alloc(64 * 1024, 'x'), Buffer.from('\r\n')]);
+    let chunks = 0;
+    const result = await exchange('POST /no/such/route HTTP/1.1\r\nHost: records\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n', (socket, sent) => {
+      const pump = () => {
+        while (socket.writable && chunks++ < 1600 && socket.write(chunk)) sent(64 * 1024);
+        if (socket.writable && chunks < 1600) socket.once('drain', pump);
+      };
+      pump();
+    });
+    // fastify reads an unknown route's body up to its limit, then answers 413 instead of 404.
+    expect(result.answer).toMatch(/^HTTP\/1\.1 (404|413) /);
+    expect(result.answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(result.bodyBytesSent).toBeLessThan(10 * 1024 * 1024);
+  });
+});
+
 describe.each([
   ['404 (or 413, its length over the limit) for an unknown route', 'POST /no/such/route', 'application/json', /^HTTP\/1\.1 (404|413) /],
   ['415 for a content type it does not take', 'POST /records', 'application/xml', /^HTTP\/1\.1 415 /],
