@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import env, { type Config } from './plugins/env.ts';
 import metrics from './plugins/metrics.ts';
 import records from './plugins/records.ts';
+import requestBody from './plugins/request-body.ts';
 import health from './routes/health.ts';
 import { credentialMasker } from './secrets.ts';
 import page from './routes/page.ts';
@@ -24,6 +25,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(env, { config: options.config });
+  await app.register(requestBody, { timeoutMs: options.fastify?.requestTimeout ?? 0 });
   await app.register(metrics);
   await app.register(health);
   await app.register(records, { supportedApiMajors: options.supportedRecordsApiMajors });
