@@ -5,7 +5,7 @@ import metrics from './plugins/metrics.ts';
 import records from './plugins/records.ts';
 import requestBody from './plugins/request-body.ts';
 import health from './routes/health.ts';
-import { credentialMasker } from './secrets.ts';
+import { credentialMasker } from '@platform/service-kit';
 import page from './routes/page.ts';
 
 export interface BuildAppOptions {

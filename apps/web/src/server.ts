@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './plugins/env.ts';
-import { maskCredentials } from './secrets.ts';
+import { maskCredentials } from '@platform/service-kit';
 
 let config;
 try {

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AccessLog } from './access-log.ts';
-import { credentialMasker } from './secrets.ts';
+import { credentialMasker } from '@platform/service-kit';
 import env, { type Config } from './plugins/env.ts';
 import errors from './plugins/errors.ts';
 import knex from './plugins/knex.ts';

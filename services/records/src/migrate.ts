@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createKnex, databaseTarget } from './db/connection.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { ConfigError, loadConfig } from './plugins/env.ts';
-import { credentialMasker } from './secrets.ts';
+import { credentialMasker } from '@platform/service-kit';
 
 /** The migrate entry point for a Kubernetes Job (Helm pre-install/pre-upgrade): same code, same lock. */
 async function migrate(): Promise<number> {

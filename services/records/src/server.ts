@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import type { Config } from './plugins/env.ts';
-import { credentialMasker } from './secrets.ts';
+import { credentialMasker } from '@platform/service-kit';
 
 // Replicas start together and compete for CPU: V8's code cache (under the OS temp dir) cuts the start-up work.
 enableCompileCache();

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import envSchema from 'env-schema';
+import { ConfigError, LogLevel, loadEnvConfig, maskCredentials, packageVersion } from '@platform/service-kit';
 import fp from 'fastify-plugin';
 import { Type, type Static } from 'typebox';
-import { maskCredentials } from '../secrets.ts';
+
+export { ConfigError } from '@platform/service-kit';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,7 +12,6 @@ declare module 'fastify' {
 
 // Both src/plugins/env.ts and dist/plugins/env.js sit two levels below the package folder.
 const packageRoot = new URL('../../', import.meta.url);
-const packageVersion = (JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string }).version;
 
 export const configSchema = Type.Object({
   RECORDS_URL: Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$', default: 'http://127.0.0.1:3000', description: 'base URL of the records service, e.g. http://records:8080' }),
@@ -20,24 +19,13 @@ export const configSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
   APP_ENV: Type.String({ minLength: 1, default: 'development' }),
-  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  LOG_LEVEL: LogLevel,
   SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 0 }),
-  APP_VERSION: Type.String({ minLength: 1, default: packageVersion }),
+  APP_VERSION: Type.String({ minLength: 1, default: packageVersion(packageRoot) }),
   GIT_COMMIT: Type.String({ minLength: 1, default: 'unknown' }),
 });
 
 export type Config = Static<typeof configSchema>;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
 
 const hints: Partial<Record<keyof Config, string>> = {
   RECORDS_URL: 'set it to the records base URL, e.g. http://127.0.0.1:3000',
@@ -46,30 +34,9 @@ const hints: Partial<Record<keyof Config, string>> = {
   RECORDS_TIMEOUT_MS: 'set it to a whole number of milliseconds between 100 and 60000',
 };
 
-// One line per variable, e.g. `PORT must be integer (got "abc")`, so the fix is obvious from the log.
-function describe(errors: AjvError[], env: Record<string, string | undefined>): string {
-  return errors
-    .map((error) => {
-      const variable = error.keyword === 'required' ? String(error.params.missingProperty) : error.instancePath.replace(/^\//, '');
-      const got = env[variable];
-      const hint = hints[variable as keyof Config];
-      return `${variable} ${error.message ?? 'is invalid'}${got === undefined ? '' : ` (got ${maskCredentials(JSON.stringify(got))})`}${hint ? `: ${hint}` : ''}`;
-    })
-    .join('; ');
-}
-
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // An empty variable counts as unset, so `PORT=` in a manifest means the default rather than 0.
-  const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  let config: Config;
-  try {
-    config = envSchema<Config>({ schema: structuredClone(configSchema), data, env: false });
-  } catch (error) {
-    const errors = (error as { errors?: AjvError[] }).errors;
-    if (!errors) throw error;
-    throw new ConfigError(`Invalid configuration: ${describe(errors, env)}`);
-  }
+  const config = loadEnvConfig(configSchema, env, { hints });
   const recordsUrl = URL.parse(config.RECORDS_URL);
   if (recordsUrl?.username || recordsUrl?.password) {
     // fetch refuses URLs with credentials, and records asks for none: say so at boot instead of failing every call.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { quietLogLevel } from '../plugins/env.ts';
+import { quietLogLevel } from '@platform/service-kit';
 
 const Alive = Type.Object({ status: Type.Literal('ok') });
 const Ready = Type.Object({ status: Type.Literal('ready') });

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { quietLogLevel } from '../plugins/env.ts';
+import { quietLogLevel } from '@platform/service-kit';
 
 const metrics: FastifyPluginAsync = async (fastify) => {
   fastify.get('/metrics', { logLevel: quietLogLevel(fastify.config.LOG_LEVEL), config: { metrics: false } }, async (_request, reply) => {

@@ -1,0 +1,4 @@
+// The public face of @platform/service-kit: what every deployable needs from a service. Nothing else is importable.
+export { ConfigError, LogLevel, loadEnvConfig, packageVersion, quietLogLevel, type LoadConfigOptions } from './config.ts';
+export { createRegistry, httpMetrics, type HttpMetricsOptions } from './metrics.ts';
+export { credentialMasker, maskCredentials } from './secrets.ts';
