@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     // Every test file's temp files live in a directory of its own, removed when the file ends.
-    setupFiles: ['../../scripts/test-temp-dir.ts'],
+    setupFiles: ['../../scripts/test-temp-dir.ts', 'src/test-support/render-cache-dir.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

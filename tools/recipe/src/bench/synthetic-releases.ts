@@ -19,6 +19,8 @@ export function buildSyntheticRepo(serviceCount: number, commitsPerService = 3):
   git(['init', '-q', '-b', 'main']);
   git(['config', 'user.name', 'Bench']);
   git(['config', 'user.email', 'bench@example.test']);
+  // No automatic gc in the background: the benchmark packs once, before it measures.
+  git(['config', 'gc.auto', '0']);
   const services = Array.from({ length: serviceCount }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
   const types = ['feat', 'fix', 'perf', 'refactor'];
   let stream = '';

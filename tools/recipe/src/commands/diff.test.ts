@@ -169,3 +169,22 @@ test('diff --manifests builds a chart with the library chart it takes through fi
     other.cleanup();
   }
 });
+
+test('diff --manifests renders only what differs, and the same inputs again come from the render cache', async () => {
+  const { readdirSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+  const cache = `${process.env.XDG_CACHE_HOME}/recipe/renders`;
+  rmSync(cache, { recursive: true, force: true });
+  // The same commits and values on both sides: nothing to render at all.
+  const same = await runRecipe(repo.root, ['diff', 'dev@HEAD', 'dev', '--manifests']);
+  expect([same.code, same.stdout.trim().split('\n').at(-1)]).toEqual([0, 'rendered manifests are identical']);
+  expect(() => readdirSync(cache)).toThrow();
+  const first = await runRecipe(repo.root, ['diff', 'prod', 'dev', '--manifests']);
+  const renders = readdirSync(cache).filter((name) => name.endsWith('.yaml'));
+  expect(renders).toHaveLength(4);
+  // A second run reads the cache: a marker put into every cached render shows up in the diff.
+  for (const name of renders) writeFileSync(`${cache}/${name}`, `${readFileSync(`${cache}/${name}`, 'utf8')}# cached ${name}\n`);
+  const second = await runRecipe(repo.root, ['diff', 'prod', 'dev', '--manifests']);
+  expect(second.code).toBe(0);
+  expect(second.stdout).not.toBe(first.stdout);
+  expect(second.stdout).toMatch(/[-+]# cached [0-9a-f]{64}\.yaml/);
+});

@@ -2,6 +2,7 @@ import { diffEnvironments, formatDiffs } from '../operations/diff.ts';
 import { listEnvironments } from '../operations/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 import type { Command } from './command.ts';
+import { terminalProgress } from './progress.ts';
 
 const command: Command = {
   summary: 'what changes from one environment to another: commits, changelog, --manifests',
@@ -22,7 +23,10 @@ Options:
                environment's values) and print the unified diff, the data and stringData of
                every Secret masked wherever it appears (inside Lists, in last-applied-
                configuration annotations, nested in other objects). helm is
-               taken from HELM, else node_modules/.bin/helm, else PATH
+               taken from HELM, else node_modules/.bin/helm, else PATH. Only services
+               whose commit or values differ are rendered, several at a time; renders are
+               cached by chart commit and values in $XDG_CACHE_HOME/recipe (else
+               ~/.cache/recipe), so the same diff again costs no helm at all
   --json       machine-readable output`,
   options: { manifests: { type: 'boolean', default: false } },
   async run(ctx) {
@@ -32,7 +36,8 @@ Options:
       const names = (await listEnvironments(root)).map((env) => env.name);
       throw new RecipeError('recipe diff takes exactly two environments', { hint: `e.g. recipe diff ${names.slice(0, 2).join(' ')}` });
     }
-    const diff = await diffEnvironments({ root, from, to, manifests: Boolean(ctx.values.manifests), env: ctx.env });
+    const progress = terminalProgress(ctx, 'rendering manifests');
+    const diff = await diffEnvironments({ root, from, to, manifests: Boolean(ctx.values.manifests), env: ctx.env, ...(progress ? { progress: progress.update } : {}) }).finally(() => progress?.done());
     if (ctx.json) {
       ctx.stdout(JSON.stringify(diff, null, 2));
     } else {

@@ -116,4 +116,36 @@ describe('recipe lint', () => {
     expect(result.stdout).toContain('error: releases/environments.yaml:34:5: services.records.projcet: unknown field "projcet"');
     expect(result.stdout).toContain('error: releases/environments.yaml:34:5: services.records: missing required field "project"');
   });
+
+  test('--since reads only the snapshots changed since the base and those a recipe names; --all reads every one', async () => {
+    // A tampered snapshot no recipe names, committed before the base: only --all reads it.
+    const id = snapshotStaging();
+    edit('releases/staging/recipe.yaml', (t) => t.replace(/snapshot: [0-9a-f]{64}\n/, ''));
+    const tampered = `releases/snapshots/${snapshotFileName(id)}`;
+    edit(tampered, (t) => t.replace(/commit: [0-9a-f]{40}/, `commit: ${'1'.repeat(40)}`));
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-q', '-m', 'chore(releases): an old snapshot']);
+    const errorFiles = async (args: string[]) => {
+      const result = await runRecipe(repo.root, ['lint', '--json', ...args]);
+      const report = JSON.parse(result.stdout) as { problems: Array<{ severity: string; file: string }> };
+      return { code: result.code, files: report.problems.filter((p) => p.severity === 'error').map((p) => p.file) };
+    };
+    expect(await errorFiles(['--since', 'HEAD'])).toEqual({ code: 0, files: [] });
+    expect(await errorFiles(['--all'])).toEqual({ code: 1, files: [tampered] });
+    expect(await errorFiles([])).toEqual({ code: 1, files: [tampered] });
+    // Changed since the base (committed or not): read, and its problem found.
+    expect(await errorFiles(['--since', 'HEAD~1'])).toEqual({ code: 1, files: [tampered] });
+    // A Secret added in the working tree is a change too.
+    writeFileSync(file('releases/prod/secret.yaml'), '---\napiVersion: v1\nkind: Secret\nmetadata: { name: db }\nstringData: { password: hunter2 }\n');
+    expect(await errorFiles(['--since', 'HEAD'])).toEqual({ code: 1, files: ['releases/prod/secret.yaml'] });
+  });
+
+  test('--since names a commit, and --since with --all is refused', async () => {
+    const unknown = await runRecipe(repo.root, ['lint', '--since', 'no-such-branch']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('--since "no-such-branch" is not a commit of this repository');
+    const both = await runRecipe(repo.root, ['lint', '--since', 'HEAD', '--all']);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('--since and --all contradict each other');
+  });
 });

@@ -49,6 +49,21 @@ export async function existingCommits(cwd: string, commits: readonly string[]): 
   return found;
 }
 
+/**
+ * Files under `dir` that differ between `revision` and the working tree (added, copied, modified,
+ * renamed or type-changed), plus untracked ones: what a change since a base revision touched.
+ */
+export async function changedFilesSince(cwd: string, revision: string, dir: string): Promise<string[]> {
+  const rev = checkRevision(revision, '--since');
+  const verified = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  if (verified.code !== 0) throw new RecipeError(`--since "${revision}" is not a commit of this repository`, { field: '--since', hint: 'name the base revision, e.g. --since origin/main (fetch it first in CI: git fetch origin main)' });
+  const [changed, untracked] = await Promise.all([
+    git(cwd, ['diff', '--name-only', '--relative', '-z', '--no-renames', '--diff-filter=ACMRT', verified.stdout.trim(), '--', dir]),
+    git(cwd, ['ls-files', '-z', '--others', '--exclude-standard', '--', dir]),
+  ]);
+  return [...new Set([...changed.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
+}
+
 export interface CommitInfo {
   commit: string;
   /** Committer time, seconds since the epoch. */

@@ -32,20 +32,20 @@ export async function readSnapshotEntries(root: string): Promise<SnapshotEntry[]
     throw error;
   }
   const files = names.filter((name) => /\.ya?ml$/.test(name)).sort();
-  return Promise.all(
-    files.map(async (name) => {
-      const file = `${SNAPSHOTS}/${name}`;
-      let text: string;
-      try {
-        text = await readReleasesFile(root, file);
-      } catch (error) {
-        if (error instanceof RecipeError) return { file, text: '', problems: [error] };
-        throw error;
-      }
-      const { snapshot, problems } = readSnapshot(file, text);
-      return problems.length === 0 && snapshot ? { file, text, snapshot, problems } : { file, text, problems };
-    }),
-  );
+  return Promise.all(files.map((name) => readSnapshotEntry(root, `${SNAPSHOTS}/${name}`)));
+}
+
+/** One snapshot file, parsed and validated (its content against its id and name). */
+async function readSnapshotEntry(root: string, file: string): Promise<SnapshotEntry> {
+  let text: string;
+  try {
+    text = await readReleasesFile(root, file);
+  } catch (error) {
+    if (error instanceof RecipeError) return { file, text: '', problems: [error] };
+    throw error;
+  }
+  const { snapshot, problems } = readSnapshot(file, text);
+  return problems.length === 0 && snapshot ? { file, text, snapshot, problems } : { file, text, problems };
 }
 
 /** The valid snapshots, and every problem of the invalid ones (lint reports them; others may skip them). */
@@ -90,8 +90,20 @@ export async function loadSnapshot(root: string, idOrPrefix: string): Promise<Sn
   if (!/^[0-9a-f]{7,64}$/.test(prefix)) {
     throw new RecipeError(`"${idOrPrefix}" is not a snapshot id`, { hint: 'give at least 7 hex digits of the id, e.g. the file name in releases/snapshots/' });
   }
-  const entries = await readSnapshotEntries(root);
-  const matches = entries.filter((entry) => path.basename(entry.file).startsWith(prefix.slice(0, 12)));
+  // The file name is the id's first 12 hex digits: read only the files that can match, never the others.
+  let names: string[];
+  try {
+    names = await readdir(path.join(root, SNAPSHOTS));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    names = [];
+  }
+  const matches = await Promise.all(
+    names
+      .filter((name) => /\.ya?ml$/.test(name) && name.startsWith(prefix.slice(0, 12)))
+      .sort()
+      .map(async (name) => readSnapshotEntry(root, `${SNAPSHOTS}/${name}`)),
+  );
   const found = matches.filter((entry) => entry.snapshot === undefined || entry.snapshot.id.startsWith(prefix));
   if (found.length === 0) {
     throw new RecipeError(`no snapshot ${idOrPrefix} in ${SNAPSHOTS}/`, { hint: 'list them with "ls releases/snapshots", or record one with "recipe snapshot <env>"' });

@@ -1,5 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { groupChangelog, parseConventional, serviceDeltas, type ChangelogSection, type ConventionalCommit, type ServiceDelta } from '../model/changelog.ts';
 import { findEnvironment, type Environments } from '../model/environments.ts';
@@ -13,6 +13,7 @@ import { helmValues } from '../model/render.ts';
 import { extractChart } from '../io/chart-source.ts';
 import { existingCommits, loadCommitGraph, showFile } from '../io/git.ts';
 import { findHelm, helmTemplate } from '../io/helm.ts';
+import { RenderCache, renderCacheDir, renderKey, type RenderInput } from '../io/render-cache.ts';
 import { loadReleases, parseValues, readValues, recipePath, valuesPath, type Releases } from '../io/releases.ts';
 
 export interface ServiceDiff extends ServiceDelta {
@@ -110,41 +111,84 @@ export interface DiffSide {
   rev?: string;
 }
 
+export interface ManifestDiffOptions {
+  /** Where renders are cached (io/render-cache.ts); undefined: no cache. */
+  cacheDir?: string;
+  /** How many helm templates run at once; default: the cores available. */
+  parallelism?: number;
+  /** Called as renders finish, for a progress line on a terminal. */
+  progress?: (done: number, total: number) => void;
+}
+
 /**
  * helm template of each service's chart at each side's commit with that side's values, Secret
- * data masked, as unified diffs; services whose manifests are the same are left out.
+ * data masked, as unified diffs; services whose manifests are the same are left out. A service
+ * whose commit, values and namespace are the same on both sides is not rendered at all; the rest
+ * render a few at a time, each from the cache when the same inputs rendered before.
  */
-export async function manifestDiffs(releases: Releases, from: DiffSide, to: DiffSide, helm: string): Promise<ManifestDiff[]> {
+export async function manifestDiffs(releases: Releases, from: DiffSide, to: DiffSide, helm: string, options: ManifestDiffOptions = {}): Promise<ManifestDiff[]> {
   const { createTwoFilesPatch } = await import('diff');
+  const cache = new RenderCache(options.cacheDir);
   const work = await mkdtemp(path.join(tmpdir(), 'recipe-manifests-'));
   try {
     const names = [...new Set([...Object.keys(from.recipe.services), ...Object.keys(to.recipe.services)])].filter((name) => releases.environments.services[name]).sort();
-    const render = async (side: DiffSide, name: string): Promise<string> => {
+    const inputs = async (side: DiffSide, name: string): Promise<RenderInput | undefined> => {
       const entry = side.recipe.services[name];
-      if (!entry) return '';
+      if (!entry) return undefined;
       const service = releases.environments.services[name]!;
-      const env = findEnvironment(releases.environments, side.env);
-      const dir = path.join(work, `${side === from ? 'from' : 'to'}-${name}`);
-      await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
-      const chartDir = await extractChart(releases.root, entry.commit, service.chart, dir, helm, work);
       const values = helmValues(service, entry.commit, side.rev === undefined ? await readValues(releases.root, side.env, name) : await valuesAt(releases.root, side.rev, side.env, name));
-      return normaliseManifests(await helmTemplate({ helm, chartDir, release: name, namespace: env.namespace, values, workDir: work }));
+      return { helm, commit: entry.commit, chart: service.chart, chartLibraries: service.chartLibraries ?? [], release: name, namespace: findEnvironment(releases.environments, side.env).namespace, values };
     };
-    const diffs: ManifestDiff[] = [];
-    for (const name of names) {
+    const render = async (input: RenderInput | undefined, label: string): Promise<string> => {
+      if (!input) return '';
+      const key = renderKey(input);
+      const cached = await cache.get(key);
+      if (cached !== undefined) return cached;
+      const dir = path.join(work, `${label}-${input.release}`);
+      await mkdir(dir, { recursive: true });
+      const chartDir = await extractChart(releases.root, input.commit, input.chart, dir, helm, work);
+      const manifests = normaliseManifests(await helmTemplate({ helm, chartDir, release: input.release, namespace: input.namespace, values: input.values, workDir: work }));
+      await cache.set(key, manifests);
+      return manifests;
+    };
+    const pairs = await Promise.all(names.map(async (name) => ({ name, before: await inputs(from, name), after: await inputs(to, name) })));
+    // The same inputs render the same manifests: nothing to render, nothing to show.
+    const changed = pairs.filter(({ before, after }) => !before || !after || renderKey(before) !== renderKey(after));
+    let done = 0;
+    const results = await mapBounded(changed, options.parallelism ?? Math.max(1, availableParallelism()), async ({ name, before, after }) => {
       // Both sides finish before a failure is thrown: the finally below must not remove the
       // folder while the other side is still unpacking its chart into it.
-      const sides = await Promise.allSettled([render(from, name), render(to, name)]);
+      const sides = await Promise.allSettled([render(before, 'from'), render(after, 'to')]);
+      options.progress?.(++done, changed.length);
       const failed = sides.find((side) => side.status === 'rejected');
       if (failed) throw failed.reason;
-      const [before = '', after = ''] = sides.map((side) => (side as PromiseFulfilledResult<string>).value);
-      if (before === after) continue;
-      diffs.push({ service: name, patch: createTwoFilesPatch(`${sideLabel(from)}/${name}`, `${sideLabel(to)}/${name}`, before, after, shortCommit(from.recipe.services[name]?.commit), shortCommit(to.recipe.services[name]?.commit)) });
-    }
-    return diffs;
+      const [beforeText = '', afterText = ''] = sides.map((side) => (side as PromiseFulfilledResult<string>).value);
+      if (beforeText === afterText) return undefined;
+      return { service: name, patch: createTwoFilesPatch(`${sideLabel(from)}/${name}`, `${sideLabel(to)}/${name}`, beforeText, afterText, shortCommit(from.recipe.services[name]?.commit), shortCommit(to.recipe.services[name]?.commit)) };
+    });
+    return results.filter((diff): diff is ManifestDiff => diff !== undefined);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** `work` over the items, at most `limit` at a time, results in the items' order; the first failure is thrown once all have settled. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<R>).value);
 }
 
 /** `prod` or `prod@HEAD~1`. */
@@ -184,12 +228,13 @@ export interface EnvironmentDiff {
  * `recipe diff <from> <to>`: each side an environment (its recipe now) or `<env>@<git revision>`.
  * `env` is where helm is looked up (HELM) for `manifests`.
  */
-export async function diffEnvironments(options: { root: string; from: string; to: string; manifests?: boolean; env?: NodeJS.ProcessEnv }): Promise<EnvironmentDiff> {
+export async function diffEnvironments(options: { root: string; from: string; to: string; manifests?: boolean; env?: NodeJS.ProcessEnv; progress?: ManifestDiffOptions['progress'] }): Promise<EnvironmentDiff> {
   const envOf = (arg: string) => arg.split('@')[0]!;
   const releases = await loadReleases(options.root, [envOf(options.from), envOf(options.to)]);
   const from = await readSide(releases, options.from);
   const to = await readSide(releases, options.to);
   const services = await diffRecipes(releases.root, releases.environments, from.recipe, to.recipe);
-  const manifests = options.manifests ? await manifestDiffs(releases, from, to, findHelm(releases.root, options.env ?? process.env)) : undefined;
+  const env = options.env ?? process.env;
+  const manifests = options.manifests ? await manifestDiffs(releases, from, to, findHelm(releases.root, env), { cacheDir: renderCacheDir(env), ...(options.progress ? { progress: options.progress } : {}) }) : undefined;
   return { from: sideLabel(from), to: sideLabel(to), services, ...(manifests ? { manifests } : {}) };
 }

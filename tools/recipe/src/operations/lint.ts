@@ -7,7 +7,7 @@ import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSna
 import { locate, parseYamlFile } from '../model/yaml-file.ts';
 import { evidencePath, storedDigest } from '../io/evidence-store.ts';
 import { readGitFacts } from '../io/git-facts.ts';
-import { existingCommits } from '../io/git.ts';
+import { changedFilesSince, existingCommits } from '../io/git.ts';
 import { fluxDir, loadReleasesWithProblems, readReleasesFile, RELEASES, type Releases } from '../io/releases.ts';
 import { planEnvironmentRender } from './render.ts';
 
@@ -33,9 +33,9 @@ async function yamlFilesUnder(root: string, dir: string): Promise<string[]> {
 }
 
 /** Any `kind: Secret` document that is not SOPS-encrypted, in any YAML file under releases/. */
-export async function plaintextSecrets(root: string): Promise<RecipeError[]> {
+export async function plaintextSecrets(root: string, files?: readonly string[]): Promise<RecipeError[]> {
   const problems: RecipeError[] = [];
-  for (const file of await yamlFilesUnder(root, RELEASES)) {
+  for (const file of files ?? (await yamlFilesUnder(root, RELEASES))) {
     const text = await readReleasesFile(root, file).catch((failure: unknown) => failure);
     if (typeof text !== 'string') {
       problems.push(asProblem(text));
@@ -67,13 +67,24 @@ function asProblem(failure: unknown): RecipeError {
   throw failure;
 }
 
+export interface LintOptions {
+  /**
+   * A base revision: read only the snapshots (and scan for Secrets only the files) under releases/
+   * that changed since it, plus the snapshots the recipes name. Environments, recipes, commits
+   * and renders are always checked whole. Undefined: everything (`--all`).
+   */
+  since?: string;
+}
+
 /** Every problem of the releases folder, errors and warnings. */
-export async function lintReleases(root: string): Promise<LintProblem[]> {
+export async function lintReleases(root: string, options: LintOptions = {}): Promise<LintProblem[]> {
   const { releases, problems } = await loadReleasesWithProblems(root);
   const out: LintProblem[] = problems.map((problem) => ({ severity: 'error', problem }));
   const error = (problem: RecipeError) => out.push({ severity: 'error', problem });
-  out.push(...(await plaintextSecrets(root)).map((problem) => ({ severity: 'error' as const, problem })));
-  const snapshotFiles = await yamlFilesUnder(root, `${RELEASES}/${SNAPSHOTS_DIR}`);
+  const changed = options.since === undefined ? undefined : (await changedFilesSince(root, options.since, RELEASES)).filter((file) => /\.ya?ml$/.test(file));
+  out.push(...(await plaintextSecrets(root, changed)).map((problem) => ({ severity: 'error' as const, problem })));
+  const allSnapshotFiles = await snapshotFileNames(root);
+  const snapshotFiles = changed === undefined ? allSnapshotFiles : snapshotsToCheck(changed, allSnapshotFiles, releases);
   const validSnapshots = new Set<string>();
   const valid: Array<{ file: string; text: string; snapshot: Snapshot }> = [];
   for (const file of snapshotFiles) {
@@ -96,7 +107,7 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
   if (!releases) return distinct(out);
   await lintFolders(releases, error);
   await lintCommits(releases, error);
-  lintSnapshots(releases, validSnapshots, new Set(snapshotFiles.map((file) => path.basename(file))), out);
+  lintSnapshots(releases, validSnapshots, new Set(allSnapshotFiles.map((file) => path.basename(file))), out);
   for (const env of releases.recipes.keys()) {
     try {
       const plan = await planEnvironmentRender(releases, env);
@@ -109,6 +120,18 @@ export async function lintReleases(root: string): Promise<LintProblem[]> {
     }
   }
   return distinct(out);
+}
+
+/** The snapshot files under releases/snapshots/ (every depth), by name only: nothing is read. */
+function snapshotFileNames(root: string): Promise<string[]> {
+  return yamlFilesUnder(root, `${RELEASES}/${SNAPSHOTS_DIR}`);
+}
+
+/** Of the snapshot files, those changed since the base revision and those a recipe names. */
+function snapshotsToCheck(changed: readonly string[], all: readonly string[], releases: Releases | undefined): string[] {
+  const named = new Set([...(releases?.recipes.values() ?? [])].flatMap(({ recipe }) => (recipe.snapshot ? [`${RELEASES}/${SNAPSHOTS_DIR}/${snapshotFileName(recipe.snapshot)}`] : [])));
+  const touched = new Set(changed);
+  return all.filter((file) => touched.has(file) || named.has(file));
 }
 
 /** Each problem once: a file refused as unreadable (e.g. too big) is met by more than one check. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { commitPaths, git, runGit } from '../io/git.ts';
 import { findHelm } from '../io/helm.ts';
+import { renderCacheDir } from '../io/render-cache.ts';
 import { forgeToken, openForge, type PullRequestResult } from '../io/forges.ts';
 import { fluxDir, loadReleases, recipePath, RELEASES, writeFilesAtomically, type Releases } from '../io/releases.ts';
 import { serviceDeltas, type ConventionalCommit } from '../model/changelog.ts';
@@ -208,7 +209,7 @@ async function renderedDiff(dir: string, releases: Releases, plan: PromotionPlan
   const file = recipePath(plan.environment);
   const after = validateRecipe(parseYamlFile(await readFile(path.join(dir, file), 'utf8'), file), plan.environment, releases.environments).value!;
   try {
-    const diffs = await manifestDiffs(releases, { env: plan.environment, recipe: before }, { env: plan.environment, recipe: after }, findHelm(dir, env));
+    const diffs = await manifestDiffs(releases, { env: plan.environment, recipe: before }, { env: plan.environment, recipe: after }, findHelm(dir, env), { cacheDir: renderCacheDir(env) });
     return diffs.map((d) => d.patch).join('\n');
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
