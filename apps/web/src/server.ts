@@ -1,8 +1,7 @@
 import { inspect } from 'node:util';
-import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './plugins/env.ts';
-import { maskCredentials } from '@platform/service-kit';
+import { closeGracefully, listen, maskCredentials } from '@platform/service-kit';
 
 let config;
 try {
@@ -25,24 +24,18 @@ const app = await buildApp({
 });
 
 const shutdownDelayMs = config.SHUTDOWN_DELAY_MS;
-closeWithGrace({ delay: shutdownDelayMs + 10_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'web is stopping after an error');
-  else app.log.info({ signal, shutdownDelayMs }, 'web is stopping: readiness false, draining');
+closeGracefully(app, {
+  shutdownDelayMs,
   // Readiness first, so endpoints are removed from the Service before the server stops accepting.
-  app.readiness.ready = false;
-  if (shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
-  await app.close();
-  app.log.info('closed');
+  notReady: () => {
+    app.readiness.ready = false;
+  },
+  onSignal: (signal) => app.log.info({ signal, shutdownDelayMs }, 'web is stopping: readiness false, draining'),
+  onError: (err) => app.log.error({ err }, 'web is stopping after an error'),
 });
 
 try {
-  // fastify logs one line per interface for 0.0.0.0; one line with one URL is what people and scripts want.
-  const level = app.log.level;
-  app.log.level = 'warn';
-  const address = await app.listen({ port: config.PORT, host: config.HOST }).finally(() => {
-    app.log.level = level;
-  });
-  const url = new URL(address).origin;
+  const url = await listen(app, { port: config.PORT, host: config.HOST });
   app.log.info({ url, recordsUrl: config.RECORDS_URL, environment: config.APP_ENV, version: config.APP_VERSION, commit: config.GIT_COMMIT }, `web listening on ${url}`);
 } catch (error) {
   app.log.error({ err: error }, 'web could not start');

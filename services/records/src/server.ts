@@ -1,18 +1,13 @@
 import { enableCompileCache } from 'node:module';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import closeWithGrace from 'close-with-grace';
 import type { Config } from './plugins/env.ts';
-import { credentialMasker } from '@platform/service-kit';
+import { closeGracefully, credentialMasker, listen } from '@platform/service-kit';
 
 // Replicas start together and compete for CPU: V8's code cache (under the OS temp dir) cuts the start-up work.
 enableCompileCache();
 const { buildApp } = await import('./app.ts');
 const { httpServerOptions } = await import('./http-timeouts.ts');
 const { ConfigError, loadConfig } = await import('./plugins/env.ts');
-
-/** Time the service gets to finish in-flight requests once it stops listening. */
-const drainTimeoutMs = 10_000;
 
 function configOrExit(): Config | undefined {
   try {
@@ -28,25 +23,16 @@ function configOrExit(): Config | undefined {
 async function main(config: Config) {
   const app = await buildApp({ config, server: httpServerOptions() });
 
-  // podinfo's order: readiness false, wait for the endpoints to drop this pod, then stop listening and drain.
-  closeWithGrace({ delay: config.SHUTDOWN_DELAY_MS + drainTimeoutMs, logger: app.log }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'closing after an unexpected error');
-    else app.log.info({ signal }, `${signal} received: not ready from now on, closing in ${config.SHUTDOWN_DELAY_MS} ms`);
-    app.readiness.markShuttingDown();
-    if (!err) await sleep(config.SHUTDOWN_DELAY_MS);
-    await app.close();
-    app.log.info('closed');
+  closeGracefully(app, {
+    shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
+    notReady: () => app.readiness.markShuttingDown(),
+    onSignal: (signal) => app.log.info({ signal }, `${signal} received: not ready from now on, closing in ${config.SHUTDOWN_DELAY_MS} ms`),
+    onError: (err) => app.log.error({ err }, 'closing after an unexpected error'),
   });
 
   await app.ready();
-  // fastify logs one line per network interface for 0.0.0.0; people and scripts want one line with one URL.
-  const level = app.log.level;
-  app.log.level = 'warn';
-  const address = await app.listen({ port: config.PORT, host: config.HOST }).finally(() => {
-    app.log.level = level;
-  });
-  const url = new URL(address);
-  app.log.info({ url: url.origin }, `records listening on ${url.origin}`);
+  const url = await listen(app, { port: config.PORT, host: config.HOST });
+  app.log.info({ url }, `records listening on ${url}`);
 }
 
 /** A crash before the logger and close-with-grace are in place: one masked report on stderr, exit code 1. */
