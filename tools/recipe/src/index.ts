@@ -10,6 +10,8 @@ export type { Hold, Recipe, ServiceChange, ServiceVersion } from './model/recipe
 export { idMatches, latestVerification, snapshotId, snapshotsOf, verificationsIn, type ClusterEvidence, type EvidenceFile, type Snapshot, type SnapshotService, type Verification } from './model/snapshot.ts';
 export { chooseSnapshot, evaluateGates, formatDuration, parseDuration, type GateEvaluation, type GateTarget } from './model/gates.ts';
 export type { PromotionPlan, PlanSource } from './model/promotion.ts';
+export { latestRun, verificationIssues, consistentVerifications, type GitFacts, type Run, type VerificationIssue } from './model/provenance.ts';
+export { parseJunitReport, type JunitSummary } from './model/junit.ts';
 export type { ChangelogSection, ConventionalCommit, ServiceDelta } from './model/changelog.ts';
 export type { HistoryEvent } from './model/history.ts';
 export type { VerificationReport, ServiceVerdict } from './model/verification.ts';
@@ -17,7 +19,9 @@ export type { PullRequestContent } from './model/pull-request.ts';
 
 // Reading the folder.
 export { findRoot, loadReleases, recipePath, valuesPath, fluxDir, RELEASES, type Releases, type RecipeFile } from './io/releases.ts';
-export { listSnapshots, loadSnapshot } from './io/snapshot-store.ts';
+export { listSnapshots, listTrustedSnapshots, loadSnapshot } from './io/snapshot-store.ts';
+export { gatherEvidence, evidencePath, EVIDENCE, type GatheredEvidence } from './io/evidence-store.ts';
+export { readGitFacts, type GitFactsInput } from './io/git-facts.ts';
 export { loadEnvironments, listEnvironments, environment, promotionSource } from './operations/environments.ts';
 
 // The operations, one per thing a person or CI does with releases/.
@@ -27,7 +31,7 @@ export { diffEnvironments, diffRecipes, changelogs, changelogBetween, formatDiff
 export { renderReleases, planEnvironmentRender, renderInput, type EnvironmentRender, type RenderResult, type StaleFile } from './operations/render.ts';
 export { lintReleases, plaintextSecrets, type LintProblem } from './operations/lint.ts';
 export { environmentHistory, pullRequestIn, type HistoryOptions } from './operations/history.ts';
-export { verifyEnvironment, expectedServices, formatReport, type VerifyInput } from './operations/verify.ts';
+export { verifyEnvironment, waitForEnvironment, expectedServices, formatReport, formatProgress, type VerifyInput, type WaitInput, type WaitProgress, type WaitResult } from './operations/verify.ts';
 export { recordSnapshot, combination, recipeCommit, writeSnapshot, parseChecks, type SnapshotOptions, type SnapshotOutcome, type SnapshotWrite } from './operations/snapshot.ts';
 export { promote, type PromoteOptions } from './operations/promote.ts';
 export { rollback, type RollbackOptions } from './operations/rollback.ts';

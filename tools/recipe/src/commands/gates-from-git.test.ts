@@ -129,6 +129,22 @@ describe('soak measured from git', () => {
   });
 });
 
+describe('the board shows the same git-measured gates', () => {
+  test('a backdated snapshot is not ready on the board either: it soaks until a day after it landed', async () => {
+    await landOnStaging(repo.commits.records[2]!);
+    const landedAt = Number(repo.git(['log', '-1', '--format=%ct', 'HEAD'])) * 1000;
+    const { file } = await snapshotStaging();
+    const at = /^createdAt: (\S+)$/m.exec(readFileSync(path.join(repo.root, file), 'utf8'))![1]!;
+    editAndLand(file, (text) => text.replaceAll(at, daysAgo(3)));
+    const { code, stdout, stderr } = await recipe(['board', '--json', '--out', path.join(dir, 'board')]);
+    expect(code, stderr).toBe(0);
+    const prod = (JSON.parse(stdout) as { environments: Array<{ name: string; readiness?: { state: string; text: string; details: string[] } }> }).environments.find((env) => env.name === 'prod')!;
+    expect(prod.readiness?.state).toBe('blocked');
+    expect(prod.readiness?.details.join('\n')).toContain('(measured from git) since releases commit');
+    expect(prod.readiness?.details.join('\n')).toContain(`ready at ${new Date(landedAt + DAY).toISOString().replace(/\.000Z$/, 'Z')}`);
+  });
+});
+
 describe('snapshots edited by hand', () => {
   test('backdating the verification: lint names the line, and the soak gate still measures from git and refuses', async () => {
     await landOnStaging(repo.commits.records[2]!);

@@ -7,9 +7,11 @@ import type { Environment } from '../model/environments.ts';
 import { serviceNames } from '../model/environments.ts';
 import { plural } from '../model/format.ts';
 import { chooseSnapshot, formatDuration, type GateEvaluation } from '../model/gates.ts';
+import type { GitFacts } from '../model/provenance.ts';
 import { latestVerification, snapshotsOf, type Snapshot, type Verification } from '../model/snapshot.ts';
 import { headCommit, loadCommitGraph, runGit } from '../io/git.ts';
 import { loadReleases, type Releases } from '../io/releases.ts';
+import { readGitFacts } from '../io/git-facts.ts';
 import { listSnapshots } from '../io/snapshot-store.ts';
 import { environmentHistory } from './history.ts';
 
@@ -73,13 +75,13 @@ function verificationOf(v: Verification, reports: Record<string, string>): Board
 }
 
 /** The readiness of the promotion into `env`, from the gates `recipe promote` evaluates. */
-export function readinessOf(env: Environment, releases: Releases, snapshots: Snapshot[], now: Date): BoardReadiness | undefined {
+export function readinessOf(env: Environment, releases: Releases, snapshots: Snapshot[], now: Date, facts?: GitFacts): BoardReadiness | undefined {
   if (!env.from) return undefined;
   const recipe = releases.recipes.get(env.name)?.recipe;
   if (recipe?.hold) return { state: 'held', text: `held: ${recipe.hold.reason}`, details: [] };
   let evaluation: GateEvaluation;
   try {
-    evaluation = chooseSnapshot({ name: env.name, from: env.from, gates: env.gates }, snapshots, now);
+    evaluation = chooseSnapshot({ name: env.name, from: env.from, gates: env.gates }, snapshots, now, undefined, facts);
   } catch {
     return { state: 'none', text: `no snapshot of ${env.from} yet`, details: [`record one with "recipe snapshot ${env.from}"`] };
   }
@@ -91,7 +93,8 @@ export function readinessOf(env: Environment, releases: Releases, snapshots: Sna
       : { state: 'ready', text: `ready: snapshot ${id.slice(0, 12)}`, snapshot: id, details: [] };
   }
   const soakOnly = evaluation.unmet.every((line) => line.startsWith('soak '));
-  if (soakOnly && evaluation.soakMs !== undefined && evaluation.soakedMs !== undefined) {
+  // A snapshot that no longer runs in `from` stopped soaking: it will not become ready by waiting.
+  if (soakOnly && evaluation.soakMs !== undefined && evaluation.soakedMs !== undefined && evaluation.soakRun?.until === undefined) {
     const readyAt = new Date(now.getTime() + (evaluation.soakMs - evaluation.soakedMs)).toISOString().replace(/\.\d+Z$/, 'Z');
     return { state: 'waiting', text: `soaks until ${readyAt.replace('T', ' ').replace('Z', ' UTC')} (${formatDuration(evaluation.soakMs - evaluation.soakedMs)} left)`, snapshot: id, details: evaluation.unmet };
   }
@@ -169,9 +172,12 @@ export async function gatherBoard(options: BoardOptions): Promise<BoardSite> {
   const { snapshots } = await listSnapshots(options.root);
   const reports: Record<string, string> = {};
   const envs = releases.environments.environments;
+  // The same git-measured gates as "recipe promote"; a checkout without git history falls back to the files' times.
+  const froms = [...new Set(envs.flatMap((env) => (env.from ? [env.from] : [])))];
+  const facts = await readGitFacts(options.root, { base: 'HEAD', baseBranch: releases.environments.repository.baseBranch, environments: froms, snapshots }).catch(() => undefined);
   const environments: BoardEnvironment[] = envs.map((env) => {
     const recipe = releases.recipes.get(env.name)?.recipe;
-    const readiness = readinessOf(env, releases, snapshots, now);
+    const readiness = readinessOf(env, releases, snapshots, now, facts);
     const lastVerification = lastVerificationOf(env, releases, snapshots, reports);
     return {
       name: env.name,
