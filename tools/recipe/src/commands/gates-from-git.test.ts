@@ -93,8 +93,9 @@ describe('soak measured from git', () => {
     expect(code, stderr).toBe(0);
     const seeded = repo.git(['log', '-1', '--format=%H %ct', repo.head]).split(' ');
     const since = new Date(Number(seeded[1]) * 1000).toISOString().replace(/\.000Z$/, 'Z');
-    expect(stdout).toMatch(new RegExp(`- Soak time in staging: \\d+d( \\d+h)? \\(gate: 1d\\), measured from git: releases commit \`${seeded[0]!.slice(0, 7)}\` made it run there at ${since}\\.`));
-    expect(stdout).toContain('- Gates: all passed.');
+    expect(stdout).toMatch(new RegExp(`- Soak time in staging: \\d+d( \\d+h)? \\(gate: 24h\\), measured from git: releases commit \`${seeded[0]!.slice(0, 7)}\` made it run there at ${since}\\.`));
+    // Each gate with its figure: the soak row shows the git-measured time against the configured one.
+    expect(stdout).toMatch(/\| soak \| 24h \| \d+d( \d+h)? \| ✅ met \|/);
     expect(stdout).toMatch(/- e2e report \[`releases\/snapshots\/evidence\/[0-9a-f]{64}\.xml`\]\(https:\/\/example\.test\/acme\/platform\/blob\/main\/releases\/snapshots\/evidence\/[0-9a-f]{64}\.xml\): \*\*passed\*\*, 2 tests/);
   });
 
@@ -104,7 +105,7 @@ describe('soak measured from git', () => {
     const landed = repo.git(['rev-parse', 'HEAD~1']);
     const { code, stderr } = await recipe(['promote', 'prod', '--dry-run']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`  - soak 1d: soaked \\d+s in staging \\(measured from git\\) since releases commit ${landed.slice(0, 7)} made staging run it on main at \\S+Z; ready at \\S+Z`));
+    expect(stderr).toMatch(new RegExp(`  - soak 24h: soaked \\d+s in staging \\(measured from git\\) since releases commit ${landed.slice(0, 7)} made staging run it on main at \\S+Z; ready at \\S+Z`));
   });
 
   test('the run that counts is the latest unbroken one: a combination that ran before, left and came back starts again', async () => {
@@ -125,7 +126,7 @@ describe('soak measured from git', () => {
     const replaced = repo.git(['rev-parse', 'HEAD']);
     const { code, stderr } = await recipe(['promote', 'prod', '--dry-run', '--snapshot', id]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`soak 1d: ran \\d+s in staging \\(measured from git\\) since .*, until ${replaced.slice(0, 7)} replaced it at \\S+Z; it no longer runs there`));
+    expect(stderr).toMatch(new RegExp(`soak 24h: ran \\d+s in staging \\(measured from git\\) since .*, until ${replaced.slice(0, 7)} replaced it at \\S+Z; it no longer runs there`));
   });
 });
 
@@ -161,7 +162,7 @@ describe('snapshots edited by hand', () => {
 
     const { code, stderr } = await recipe(['promote', 'prod', '--dry-run']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/ {2}- soak 1d: soaked \d+s in staging \(measured from git\)/);
+    expect(stderr).toMatch(/ {2}- soak 24h: soaked \d+s in staging \(measured from git\)/);
     expect(stderr).toContain('agrees with git (verifications[0].at: verified at');
     expect(stderr).not.toContain('Gates: all passed');
   });

@@ -53,6 +53,7 @@ Options:
     const result = await promote({
       root: ctx.root(),
       env: ctx.env,
+      progress: (line) => ctx.stderr(`recipe: ${line}`),
       ...options,
       ...(ctx.values.snapshot === undefined ? {} : { snapshot: ctx.values.snapshot as string }),
       ...(override === undefined ? {} : { override }),

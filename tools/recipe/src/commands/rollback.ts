@@ -34,7 +34,7 @@ Options:
     const reason = ctx.values.reason as string | undefined;
     if (reason !== undefined && reason.trim() === '') throw new RecipeError('--reason is empty', { field: '--reason', hint: 'say why, or leave --reason out for the default' });
     const options = { environment: envName, kind: 'rollback' as const, dryRun: Boolean(ctx.values['dry-run']), push: !ctx.values['no-push'] };
-    const result = await rollback({ root: ctx.root(), env: ctx.env, ...options, ...(to === undefined ? {} : { to }), ...(reason === undefined ? {} : { reason }) });
+    const result = await rollback({ root: ctx.root(), env: ctx.env, progress: (line) => ctx.stderr(`recipe: ${line}`), ...options, ...(to === undefined ? {} : { to }), ...(reason === undefined ? {} : { reason }) });
     return printFlow(ctx, options, result);
   },
 };

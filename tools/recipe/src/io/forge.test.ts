@@ -96,7 +96,7 @@ describe.each(cases)('$name forge', ({ start, type }) => {
   it('reports a rejected request with the forge message on 422', async () => {
     const { fake, forge } = await setup({ branchExists: (name) => name !== 'main' });
     const error = await failure(forge.upsertPullRequest(request));
-    expect(error.message).toMatch(/creating the (pull|merge) request for recipe\/promote-prod failed: 422/);
+    expect(error.message).toMatch(/creating the (pull|merge) request for recipe\/promote-prod failed: (GitHub|GitLab) answered 422/);
     expect(fake.pulls).toHaveLength(0);
   });
 

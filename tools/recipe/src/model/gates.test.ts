@@ -61,13 +61,13 @@ describe('evaluateGates', () => {
   it('lists every unmet gate of a skipped, fresh snapshot without evidence', () => {
     const fresh = verification({ at: '2026-11-22T09:00:00Z', verified: false, skipReason: 'no cluster yet', cluster: undefined });
     const result = evaluateGates(prod, snapshot(A, fresh), now);
-    expect(result.unmet.map((u) => u.split(':')[0])).toEqual(['verified', 'soak 1d', 'evidence e2e']);
+    expect(result.unmet.map((u) => u.split(':')[0])).toEqual(['verified', 'soak 24h', 'evidence e2e']);
     expect(result.unmet[0]).toContain('"no cluster yet"');
   });
 
   it('says how long a snapshot soaked and when it will be ready', () => {
     const result = evaluateGates({ ...prod, gates: { soak: '24h' } }, snapshot(A, verification({ at: '2026-11-22T07:00:00Z' })), now);
-    expect(result.unmet).toEqual(['soak 1d: soaked 3h in staging since 2026-11-22T07:00:00Z; ready at 2026-11-23T07:00:00Z']);
+    expect(result.unmet).toEqual(['soak 24h: soaked 3h in staging since 2026-11-22T07:00:00Z; ready at 2026-11-23T07:00:00Z']);
   });
 
   it('measures the soak from the first verification that counts', () => {

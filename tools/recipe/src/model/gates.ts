@@ -117,7 +117,8 @@ export function evaluateGates(target: GateTarget, snapshot: Snapshot, now: Date,
     if (soakMs === undefined) {
       throw new RecipeError(`soak "${gates.soak}" is not a duration`, { file: 'environments.yaml', field: `environments.${target.name}.gates.soak`, hint: 'write a number and a unit: 90s, 30m, 24h, 7d' });
     }
-    const soak = formatDuration(soakMs);
+    // Shown as configured ("24h", not "1d"): what people wrote in environments.yaml.
+    const soak = typeof gates.soak === 'string' ? gates.soak.trim() : formatDuration(soakMs);
     if (facts) {
       soakRun = latestRun(facts.histories[target.from] ?? [], snapshot);
       if (soakRun === undefined) {

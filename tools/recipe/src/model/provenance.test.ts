@@ -73,7 +73,7 @@ describe('gates with git facts', () => {
     const now = new Date(t0 + 10 * hour);
     const honest = evaluateGates(prod, snapshotOf(verification()), now, facts);
     expect(honest.soakedMs).toBe(10 * hour);
-    expect(honest.unmet).toEqual(['soak 1d: soaked 10h in staging (measured from git) since releases commit 2222222 made staging run it on main at 2026-11-20T10:00:00Z; ready at 2026-11-21T10:00:00Z']);
+    expect(honest.unmet).toEqual(['soak 24h: soaked 10h in staging (measured from git) since releases commit 2222222 made staging run it on main at 2026-11-20T10:00:00Z; ready at 2026-11-21T10:00:00Z']);
     expect(evaluateGates(prod, snapshotOf(verification()), new Date(t0 + 25 * hour), facts).unmet).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 // The pull request of a promotion or rollback: title, body and labels, rendered from the plan and
 // what git said about it. Pure; the body always fits the forge's limit, the diff is cut first.
 import { CHANGELOG_HEADINGS } from './changelog.ts';
+import type { Gates } from './environments.ts';
 import { formatDuration, type GateEvaluation } from './gates.ts';
 import { iso } from './provenance.ts';
 import { shortCommit, sourceLabel, type PromotionPlan, type ServiceChange } from './promotion.ts';
@@ -39,6 +40,10 @@ export interface PullRequestInput {
   evaluation?: GateEvaluation;
   /** Unified diff of the rendered manifests (the environment's flux/ folder). */
   manifestDiff: string;
+  /** The forge's longest title (the adapter's titleLimit); GitHub's by default. */
+  titleLimit?: number;
+  /** The target environment's gates as configured, so each is listed with its figure. */
+  gates?: Gates;
 }
 
 export interface PullRequestContent {
@@ -50,33 +55,35 @@ export interface PullRequestContent {
 }
 
 
-/** GitHub refuses longer pull request titles. */
+/** GitHub refuses longer pull request titles (GitLab: 255; each forge adapter says its own). */
 export const TITLE_LIMIT = 256;
 
 /**
  * `promote(prod): staging snapshot 3f9a1c2b7d10: records 1a2b3c4 -> 5d6e7f8, web unchanged`.
  * With many services the list is cut to fit TITLE_LIMIT and ends with what was left out.
  */
-export function pullRequestTitle(plan: PromotionPlan): string {
+export function pullRequestTitle(plan: PromotionPlan, limit = TITLE_LIMIT): string {
   const only = plan.only ? ` (only ${plan.only.join(', ')})` : '';
   const source = plan.kind === 'promote' && plan.source.type === 'snapshot' ? `${plan.source.environment} ${sourceLabel(plan.source)}` : `to ${sourceLabel(plan.source)}`;
-  const prefix = `${plan.kind}(${plan.environment}): ${source}${only}: `;
+  // An overridden promotion says so where every list of pull requests shows it.
+  const overridden = plan.kind === 'promote' && plan.override ? 'OVERRIDE ' : '';
+  const prefix = `${plan.kind}(${plan.environment}): ${overridden}${source}${only}: `;
   const move = (c: ServiceChange) => `${c.service} ${shortCommit(c.current?.commit)} -> ${shortCommit(c.next.commit)}`;
   const full = `${prefix}${plan.changes.map((c) => (c.changed ? move(c) : `${c.service} unchanged`)).join(', ')}`;
-  if (full.length <= TITLE_LIMIT) return full;
+  if (full.length <= limit) return full;
   const moved = plan.changes.filter((c) => c.changed).map(move);
   const still = plan.changes.length - moved.length;
   for (let shown = moved.length; shown >= 0; shown--) {
     const rest = moved.length - shown;
     const tail = [rest > 0 ? `${rest} more changed` : '', still > 0 ? `${still} unchanged` : ''].filter(Boolean).join(', ');
     const title = `${prefix}${[...moved.slice(0, shown), tail].filter(Boolean).join(', ')}`;
-    if (title.length <= TITLE_LIMIT) return title;
+    if (title.length <= limit) return title;
   }
-  return `${prefix}${moved.length} changed, ${still} unchanged`.slice(0, TITLE_LIMIT);
+  return `${prefix}${moved.length} changed, ${still} unchanged`.slice(0, limit);
 }
 
 export function pullRequestLabels(plan: PromotionPlan): string[] {
-  return [plan.kind === 'promote' ? 'promotion' : 'rollback', `env:${plan.environment}`];
+  return [plan.kind === 'promote' ? 'promotion' : 'rollback', `env:${plan.environment}`, ...(plan.kind === 'promote' && plan.override ? ['override'] : [])];
 }
 
 export function renderPullRequest(input: PullRequestInput, limit = BODY_LIMIT): PullRequestContent {
@@ -106,7 +113,7 @@ export function renderPullRequest(input: PullRequestInput, limit = BODY_LIMIT): 
     const note = '\n\n> This description was truncated to fit the forge\'s limit; the branch holds the full change.\n';
     body = body.slice(0, limit - 1 - note.length) + note;
   }
-  return { title: pullRequestTitle(plan), body, labels: pullRequestLabels(plan), truncated };
+  return { title: pullRequestTitle(plan, input.titleLimit), body, labels: pullRequestLabels(plan), truncated };
 }
 
 function intro({ plan }: PullRequestInput): string {
@@ -196,7 +203,7 @@ function fileLink(repository: PullRequestInput['repository'], file: string): str
   return `${web}${repository.forge === 'gitlab' ? '/-/blob/' : '/blob/'}${repository.baseBranch ?? 'main'}/${file}`;
 }
 
-function evidenceSection({ plan, evaluation, repository }: PullRequestInput): string {
+function evidenceSection({ plan, evaluation, repository, gates }: PullRequestInput): string {
   if (plan.kind !== 'promote' || evaluation === undefined) return '';
   const out = ['## Evidence', ''];
   const v = evaluation.verification;
@@ -216,7 +223,7 @@ function evidenceSection({ plan, evaluation, repository }: PullRequestInput): st
     const measured = run
       ? `, measured from git: releases commit \`${run.since.commit.slice(0, 7)}\` made it run there at ${iso(run.since.time)}${run.until ? `, until \`${run.until.commit.slice(0, 7)}\` replaced it at ${iso(run.until.time)}` : ''}`
       : '';
-    out.push(`- Soak time in ${v?.environment ?? 'the source environment'}: ${formatDuration(Math.max(0, evaluation.soakedMs))}${evaluation.soakMs !== undefined ? ` (gate: ${formatDuration(evaluation.soakMs)})` : ''}${measured}.`);
+    out.push(`- Soak time in ${v?.environment ?? 'the source environment'}: ${formatDuration(Math.max(0, evaluation.soakedMs))}${evaluation.soakMs !== undefined ? ` (gate: ${gates?.soak ?? formatDuration(evaluation.soakMs)})` : ''}${measured}.`);
   }
   const checks = Object.entries(v?.checks ?? {});
   out.push(checks.length > 0 ? `- Checks: ${checks.map(([name, value]) => `${name}: ${value}`).join('; ')}.` : '- Checks: none recorded.');
@@ -226,8 +233,37 @@ function evidenceSection({ plan, evaluation, repository }: PullRequestInput): st
     if (file.check === undefined) out.push(`- Evidence file ${name} (sha256 \`${file.sha256.slice(0, 12)}\`).`);
     else out.push(`- ${file.check} report ${name}: **${file.status}**, ${file.tests} tests, ${file.failures} failed, ${file.errors} errored, ${file.skipped} skipped.`);
   }
-  out.push(plan.unmetGates.length === 0 ? '- Gates: all passed.' : `- Gates not met (overridden): ${plan.unmetGates.length}.`);
-  return out.join('\n');
+  return [out.join('\n'), gatesSection(plan, evaluation, gates ?? {})].join('\n\n');
+}
+
+/** Each configured gate with what was measured: a reviewer sees the figures, not "all passed". */
+function gatesSection(plan: PromotionPlan, evaluation: GateEvaluation, gates: Gates): string {
+  const from = plan.source.type === 'snapshot' ? plan.source.environment : 'the source environment';
+  const unmet = (prefix: string) => plan.unmetGates.find((line) => line.startsWith(prefix));
+  const mark = (failed: string | undefined) => (failed ? (plan.override ? '⚠️ overridden' : '❌ not met') : '✅ met');
+  const rows = ['## Gates', '', '| gate | required | measured | result |', '| --- | --- | --- | --- |'];
+  const fromGate = unmet('from ');
+  rows.push(`| from | a snapshot recorded in ${from} | ${fromGate ? fromGate.split(': ').slice(1).join(': ') : `recorded in ${from}`} | ${mark(fromGate)} |`);
+  const v = evaluation.verification;
+  if (gates.verified) {
+    const failed = unmet('verified');
+    const seen = v?.verified ? `verified against ${v.cluster?.context ? `context \`${v.cluster.context}\`` : `the ${v.environment} cluster`} at ${v.at}` : 'never verified against the cluster';
+    rows.push(`| verified | verified against the ${from} cluster | ${seen} | ${mark(failed)} |`);
+  }
+  if (gates.soak !== undefined) {
+    const failed = unmet('soak');
+    const measured = evaluation.soakedMs === undefined ? 'nothing to measure from' : formatDuration(Math.max(0, evaluation.soakedMs));
+    rows.push(`| soak | ${gates.soak} | ${measured} | ${mark(failed)} |`);
+  }
+  for (const name of gates.evidence ?? []) {
+    const failed = unmet(`evidence ${name}`);
+    const report = v?.evidence.find((e) => e.check === name);
+    const value = v?.checks[name];
+    const measured = report ? `${report.status}: ${report.tests} tests, ${(report.failures ?? 0) + (report.errors ?? 0)} failed` : value ? value : 'no such check recorded';
+    rows.push(`| evidence ${name} | a passing ${name} check | ${measured} | ${mark(failed)} |`);
+  }
+  if (plan.unmetGates.length > 0 && plan.override) rows.push('', `Overridden: ${plan.override}`);
+  return rows.join('\n');
 }
 
 /** `3 files changed, +12 -8` and one line per file, from a unified diff (git's or `diff`'s). */

@@ -19,6 +19,8 @@ export interface PromoteOptions {
   only?: readonly string[];
   /** Plan and describe; write, commit, push and open nothing. */
   dryRun?: boolean;
+  /** Progress for people (stderr): forge requests being retried. */
+  progress?: (line: string) => void;
   /** Push and open the pull request (default); false commits on the local branch only. */
   push?: boolean;
 }
@@ -37,6 +39,7 @@ export async function promote(options: PromoteOptions): Promise<FlowResult> {
     environment: envName,
     dryRun: Boolean(options.dryRun),
     push: options.push ?? true,
+    ...(options.progress ? { progress: options.progress } : {}),
     async plan(dir, releases) {
       const env = findEnvironment(releases.environments, envName);
       if (!env.from) {

@@ -145,10 +145,16 @@ describe('promotion from dev to prod', () => {
     expect(pull!.body).toContain('- Verified against the **dev** cluster (context `dev`)');
   });
 
-  test('a second promote of the same environment updates the open pull request', async () => {
+  test('a second promote with nothing new pushes nothing and leaves the pull request as it is', async () => {
+    const head = remoteRef('refs/heads/recipe/promote-staging');
+    const writes = forge.requests.filter((r) => r.method !== 'GET').length;
     const { code, stdout } = await recipe(['promote', 'staging']);
     expect(code).toBe(0);
-    expect(stdout).toContain('updated pull request #1');
+    expect(stdout).toContain('already holds this change');
+    expect(stdout).toContain('kept pull request #1');
+    // Same head: no new CI run, no dismissed approvals; and not one write to the forge.
+    expect(remoteRef('refs/heads/recipe/promote-staging')).toBe(head);
+    expect(forge.requests.filter((r) => r.method !== 'GET').length).toBe(writes);
     expect(forge.pulls).toHaveLength(1);
     expect(remoteRef('refs/heads/recipe/promote-staging~1')).toBe(remoteRef('refs/heads/main'));
     merge('recipe/promote-staging');
@@ -168,7 +174,7 @@ describe('promotion from dev to prod', () => {
     expect(stderr).toContain(`  - verified: snapshot`);
     expect(stderr).toContain(`"${skipReason}"`);
     const landed = git(['log', '-1', '--first-parent', '--format=%H', 'main', '--', 'releases/staging/recipe.yaml']).slice(0, 7);
-    expect(stderr).toMatch(new RegExp(`  - soak 1d: soaked \\d+s in staging \\(measured from git\\) since releases commit ${landed} made staging run it on main at \\S+Z; ready at \\S+Z`));
+    expect(stderr).toMatch(new RegExp(`  - soak 24h: soaked \\d+s in staging \\(measured from git\\) since releases commit ${landed} made staging run it on main at \\S+Z; ready at \\S+Z`));
     expect(stderr).toContain('  - evidence e2e: no "e2e" check recorded');
     expect(stderr).toContain('--override');
     expect(treeDigest(repo.root)).toEqual(before);
@@ -188,8 +194,12 @@ describe('promotion from dev to prod', () => {
     const pull = openPulls().find((p) => p.head === 'recipe/promote-prod')!;
     const prodNow = readFileSync(path.join(repo.root, 'releases/prod/recipe.yaml'), 'utf8');
     const old = [...prodNow.matchAll(/commit: ([0-9a-f]{40})/g)].map((m) => m[1]!.slice(0, 7));
-    expect(pull.title).toMatch(new RegExp(`^promote\\(prod\\): staging snapshot [0-9a-f]{12}: records ${old[0]} -> ${newRecords.slice(0, 7)}, web ${old[1]} -> [0-9a-f]{7}$`));
-    expect(pull).toMatchObject({ base: 'main', labels: ['promotion', 'env:prod'] });
+    expect(pull.title).toMatch(new RegExp(`^promote\\(prod\\): OVERRIDE staging snapshot [0-9a-f]{12}: records ${old[0]} -> ${newRecords.slice(0, 7)}, web ${old[1]} -> [0-9a-f]{7}$`));
+    expect(pull).toMatchObject({ base: 'main', labels: ['promotion', 'env:prod', 'override'] });
+    // Each gate with its figure, not "all passed".
+    expect(pull.body).toContain('| verified | verified against the staging cluster | never verified against the cluster | ⚠️ overridden |');
+    expect(pull.body).toMatch(/\| soak \| 24h \| [^|]+ \| ⚠️ overridden \|/);
+    expect(pull.body).toContain('| evidence e2e | a passing e2e check | no such check recorded | ⚠️ overridden |');
     expect(pull.body).toContain('> **Gates overridden**: hotfix INC-42');
     expect(pull.body).toContain(`**Not verified** against the staging cluster`);
     expect(pull.body).toMatch(/\| records \| `[0-9a-f]{7}` 1\.0\.0 \| `[0-9a-f]{7}` 1\.1\.0 \| \[[0-9a-f]{7}\.\.\.[0-9a-f]{7}\]\(https:\/\/example\.test\/acme\/platform\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}\) \| 4 \|/);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { commitPaths, git, runGit } from '../io/git.ts';
 import { findHelm } from '../io/helm.ts';
 import { renderCacheDir } from '../io/render-cache.ts';
-import { forgeToken, openForge, type PullRequestResult } from '../io/forges.ts';
+import { forgeToken, forgeTraits, openForge, type PullRequestResult } from '../io/forges.ts';
 import { fluxDir, loadReleases, recipePath, RELEASES, writeFilesAtomically, type Releases } from '../io/releases.ts';
 import { serviceDeltas, type ConventionalCommit } from '../model/changelog.ts';
 import { RecipeError } from '../model/errors.ts';
@@ -40,6 +40,10 @@ export interface FlowOptions {
   /** Plans from the releases at `dir` (the worktree at the base branch). */
   plan: (dir: string, releases: Releases) => Promise<Planned>;
   backoffMs?: number;
+  /** Progress for people (stderr): forge requests being retried. */
+  progress?: (line: string) => void;
+  /** Base of the forge's retry backoff (tests make it small). */
+  forgeRetryBaseMs?: number;
 }
 
 export interface FlowResult {
@@ -53,6 +57,8 @@ export interface FlowResult {
   nothing?: string;
   /** A dry run that could not fetch the remote's base branch planned against the local one: why. */
   baseNote?: string;
+  /** True when the branch already held exactly this change: nothing was pushed (no new CI run, approvals kept). */
+  unchanged?: boolean;
 }
 
 /** Plans at the base branch, then writes, commits, pushes and opens the pull request as `options` say. */
@@ -102,19 +108,28 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
         ...(await serviceHistory(worktree, releasesAtBase, planned.plan)),
         ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
         manifestDiff: await renderedDiff(worktree, releasesAtBase, planned.plan, env, diff),
+        gates: releasesAtBase.environments.environments.find((e) => e.name === environment)?.gates ?? {},
+        ...(repository.forge ? { titleLimit: forgeTraits(repository.forge).titleLimit } : {}),
       });
       if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt, ...(baseNote ? { baseNote } : {}) };
 
-      // Ask for the token before anything is pushed (after the gates, which need none).
+      // Ask for the token, and prove it with one cheap call, before anything is pushed (after the gates, which need none).
       const token = usePush && repository.forge ? forgeToken(repository.forge, env) : undefined;
-      const commit = await commitPaths(worktree, paths, commitMessage(content, planned.plan));
+      const retryBaseMs = options.forgeRetryBaseMs ?? (Number(env.RECIPE_FORGE_RETRY_BASE_MS) || undefined);
+      const forge = repository.forge && token ? await openForge(repository.forge, token, { ...(options.progress ? { onRetry: options.progress } : {}), ...(retryBaseMs === undefined ? {} : { retryBaseMs }) }) : undefined;
+      if (forge && attempt === 1) await forge.checkAccess();
+      let commit = await commitPaths(worktree, paths, commitMessage(content, planned.plan));
       if (!push) {
         const checkedOut = await runGit(root, ['branch', '--force', branch, commit]);
         if (checkedOut.code !== 0) throw new RecipeError(`cannot move the local branch ${branch}: ${checkedOut.stderr.trim()}`, { hint: `switch away from ${branch} and run the command again` });
         return { plan: planned.plan, branch, commit, content, attempts: attempt };
       }
 
-      const pushed = await runGit(worktree, ['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${lease}`, REMOTE, `${commit}:refs/heads/${branch}`]);
+      // A rerun with nothing new: the branch already holds this exact tree on this base. Pushing
+      // an identical tree as a new commit would re-run CI and dismiss the approvals.
+      const unchanged = lease !== '' && (await sameChange(root, lease, commit, base));
+      if (unchanged) commit = lease;
+      const pushed = unchanged ? { code: 0, stdout: '', stderr: '' } : await runGit(worktree, ['push', '--porcelain', `--force-with-lease=refs/heads/${branch}:${lease}`, REMOTE, `${commit}:refs/heads/${branch}`]);
       if (pushed.code !== 0) {
         const output = `${pushed.stdout}\n${pushed.stderr}`;
         if (!/\[rejected\]|\[remote rejected\]|stale info|non-fast-forward|fetch first|cannot lock ref/i.test(output)) {
@@ -124,9 +139,8 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
         continue;
       }
       let pullRequest: PullRequestResult | undefined;
-      if (repository.forge && token) {
+      if (forge) {
         try {
-          const forge = await openForge(repository.forge, token);
           pullRequest = await forge.upsertPullRequest({ head: branch, base: repository.baseBranch, title: content.title, body: content.body, labels: content.labels });
         } catch (error) {
           throw pushedButNoPullRequest(error, branch, commit, repository);
@@ -137,7 +151,7 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
         await backoff(options.backoffMs ?? 150, attempt);
         continue;
       }
-      return { plan: planned.plan, branch, commit, content, attempts: attempt, ...(pullRequest ? { pullRequest, forge: repository.forge!.type } : {}) };
+      return { plan: planned.plan, branch, commit, content, attempts: attempt, ...(unchanged ? { unchanged } : {}), ...(pullRequest ? { pullRequest, forge: repository.forge!.type } : {}) };
     }
     throw new RecipeError(`${branch} kept moving on ${REMOTE}: gave up after ${ATTEMPTS} attempts`, { exitCode: 1, hint: 'another promotion of the same environment is running; run the command again when it is done' });
   } finally {
@@ -156,6 +170,17 @@ async function baseCommit(root: string, baseBranch: string, fetch: boolean): Pro
   }
   const local = await runGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${baseBranch}^{commit}`]);
   return local.code === 0 ? local.stdout.trim() : (await git(root, ['rev-parse', 'HEAD'])).trim();
+}
+
+/** True when `existing` (the remote branch) sits on `base` and holds the same tree as `commit`. */
+async function sameChange(root: string, existing: string, commit: string, base: string): Promise<boolean> {
+  await runGit(root, ['fetch', '--quiet', REMOTE, existing]);
+  const [a, b, parent] = await Promise.all([
+    runGit(root, ['rev-parse', '--verify', '--quiet', `${existing}^{tree}`]),
+    runGit(root, ['rev-parse', '--verify', '--quiet', `${commit}^{tree}`]),
+    runGit(root, ['rev-parse', '--verify', '--quiet', `${existing}^`]),
+  ]);
+  return a.code === 0 && b.code === 0 && a.stdout.trim() === b.stdout.trim() && parent.stdout.trim() === base;
 }
 
 /** The remote branch's commit, or '' when it does not exist (a lease that expects absence). */
@@ -227,11 +252,16 @@ function commitMessage(content: PullRequestContent, plan: PromotionPlan): string
 
 function pushedButNoPullRequest(error: unknown, branch: string, commit: string, repository: Releases['environments']['repository']): RecipeError {
   const inner = error instanceof RecipeError ? error : new RecipeError(String(error));
+  const traits = repository.forge ? forgeTraits(repository.forge) : undefined;
+  const noun = traits?.noun ?? 'pull request';
   const web = repository.webUrl?.replace(/\/+$/, '');
+  // Once it exists, the way forward is to update it (GitLab refuses a second one with 409), not to open one by hand.
+  const existing = /(?:updating|labelling) (?:pull|merge) request ([#!]\d+)/.exec(inner.message)?.[1];
   const compare = web ? (repository.forge?.type === 'gitlab' ? `${web}/-/merge_requests/new?merge_request[source_branch]=${branch}` : `${web}/compare/${repository.baseBranch}...${branch}`) : undefined;
+  const next = existing ? `run the command again to update ${noun} ${existing}` : `run the command again to open the ${noun}, or open it by hand${compare ? `: ${compare}` : ''}`;
   return new RecipeError(`${inner.message}\n  the branch ${branch} (${shortCommit(commit)}) was pushed to ${REMOTE}: nothing is lost`, {
     exitCode: 2,
-    hint: `${inner.hint ? `${inner.hint}; then ` : ''}run the command again to open the pull request, or open it by hand${compare ? `: ${compare}` : ''}`,
+    hint: `${inner.hint ? `${inner.hint}; then ` : ''}${next}`,
     cause: error,
   });
 }

@@ -32,7 +32,8 @@ function recipeProcess(root: string, args: string[]): Promise<{ code: number; st
 }
 
 function recipe(args: string[], env: Record<string, string | undefined> = {}) {
-  return runRecipe(repo.root, args, { GITHUB_TOKEN: forge.token, ...env });
+  // Retries wait 10 ms, 20 ms, ... here instead of 0.5 s, 1 s, ...
+  return runRecipe(repo.root, args, { GITHUB_TOKEN: forge.token, RECIPE_FORGE_RETRY_BASE_MS: '10', ...env });
 }
 
 const remote = (args: string[]) => execFileSync('git', ['--git-dir', repo.remote, ...args], { encoding: 'utf8' }).trim();
@@ -91,8 +92,8 @@ describe('races on one remote', () => {
     const competing = remote(['rev-parse', 'refs/heads/main']);
     let moved = false;
     onForgeRequest = (request) => {
-      // Another run pushes its promotion right after ours was pushed, while we update the pull request.
-      if (!moved && request.method === 'PATCH') {
+      // Another run pushes its promotion right after ours was pushed, while we write the pull request.
+      if (!moved && request.method === 'GET' && request.path.includes('/pulls')) {
         moved = true;
         remote(['update-ref', branch, competing]);
       }
@@ -141,15 +142,18 @@ describe('races on one remote', () => {
   });
 });
 
-describe('forge failures after the push', () => {
+describe('forge failures', () => {
+  // The pull request look-up comes after the push; the token check before it.
+  const afterPush = (r: { method: string; path: string }) => r.method === 'GET' && r.path.includes('/pulls');
+
   test.each([
-    [401, /GitHub: looking up the open pull request of recipe\/promote-staging failed: 401 Bad credentials/, /GITHUB_TOKEN was refused/],
-    [404, /failed: 404 Not Found/, /acme\/platform was not found at http/],
-    [422, /failed: 422 Validation Failed/, /base branch exists/],
-  ])('a %i says what failed and that the branch was pushed', async (status, message, hint) => {
+    [401, /GitHub: looking up the open pull request of recipe\/promote-staging failed: GitHub answered 401 Bad credentials/, /GITHUB_TOKEN was refused/],
+    [404, /failed: GitHub answered 404 Not Found/, /acme\/platform was not found at http/],
+    [422, /failed: GitHub answered 422 Validation Failed/, /base branch exists/],
+  ])('a %i after the push says what failed and that the branch was pushed', async (status, message, hint) => {
     repo.git(['pull', '-q', '--ff-only']);
     const before = treeDigest(repo.root);
-    forge.failNext(status);
+    forge.failWhen(afterPush, status);
     const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.second]);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
@@ -160,18 +164,74 @@ describe('forge failures after the push', () => {
     expect(treeDigest(repo.root)).toEqual(before);
   });
 
-  test('an unreachable forge says which URL and still reports the pushed branch', async () => {
+  test('a wrong token is found by one cheap call before anything is pushed', async () => {
+    const branch = remote(['rev-parse', 'refs/heads/recipe/promote-staging']);
+    const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.first], { GITHUB_TOKEN: 'not-the-token' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('GitHub: checking GITHUB_TOKEN on acme/platform failed: GitHub answered 401 Bad credentials');
+    expect(stderr).toContain('GITHUB_TOKEN was refused');
+    expect(stderr).not.toContain('was pushed');
+    expect(remote(['rev-parse', 'refs/heads/recipe/promote-staging'])).toBe(branch);
+  });
+
+  test('a token that may read but not push is refused before the push, with what it needs', async () => {
+    const readOnly = await startFakeGitHub({ canWrite: false });
+    setForgeUrl(readOnly.apiUrl);
+    try {
+      const branch = remote(['rev-parse', 'refs/heads/recipe/promote-staging']);
+      const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.first], { GITHUB_TOKEN: readOnly.token });
+      expect(code).toBe(2);
+      expect(stderr).toContain('GitHub answered 403 the token can read the repository but not push to it');
+      expect(stderr).toContain('"Contents" and "Pull requests" read and write');
+      expect(remote(['rev-parse', 'refs/heads/recipe/promote-staging'])).toBe(branch);
+    } finally {
+      setForgeUrl(forge.apiUrl);
+      await readOnly.close();
+    }
+  });
+
+  test('5xx answers are retried with backoff, saying so, and the promotion goes through', async () => {
+    repo.git(['pull', '-q', '--ff-only']);
+    forge.failWhen(afterPush, 502, 2);
+    const { code, stderr, stdout } = await recipe(['promote', 'staging', '--snapshot', snapshots.first]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/recipe: GitHub: looking up the open pull request of recipe\/promote-staging: answered 502; retrying in \d+ ms \(attempt 2 of 4\)/);
+    expect(stderr).toContain('(attempt 3 of 4)');
+    expect(stdout).toMatch(/(opened|updated) pull request #\d+/);
+  });
+
+  test('a 4xx is never retried', async () => {
+    repo.git(['pull', '-q', '--ff-only']);
+    const sent = forge.requests.length;
+    forge.failWhen(afterPush, 403);
+    const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.second]);
+    expect(code).toBe(2);
+    expect(stderr).not.toContain('retrying');
+    expect(forge.requests.slice(sent).filter(afterPush)).toHaveLength(1);
+  });
+
+  test('a forge that stays down is reported as answering 5xx after the retries, not as unreachable', async () => {
+    forge.failWhen(afterPush, 503, 4);
+    const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.first]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('GitHub answered 503 Server Error (after 4 attempts)');
+    expect(stderr).toContain('GitHub is failing on its side (503): run the command again later');
+    expect(stderr).not.toContain('could not reach');
+  });
+
+  test('an unreachable forge says which URL, retried, before anything is pushed', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     setForgeUrl(`http://127.0.0.1:${port}`);
     try {
-      const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.first]);
+      const branch = remote(['rev-parse', 'refs/heads/recipe/promote-staging']);
+      const { code, stderr } = await recipe(['promote', 'staging', '--snapshot', snapshots.second]);
       expect(code).toBe(2);
-      expect(stderr).toContain(`could not reach http://127.0.0.1:${port}`);
+      expect(stderr).toContain(`could not reach http://127.0.0.1:${port} (after 4 attempts)`);
       expect(stderr).toMatch(/ECONNREFUSED/);
-      expect(stderr).toContain('was pushed to origin: nothing is lost');
+      expect(remote(['rev-parse', 'refs/heads/recipe/promote-staging'])).toBe(branch);
     } finally {
       setForgeUrl(forge.apiUrl);
     }

@@ -26,6 +26,8 @@ export interface RollbackOptions {
   /** The hold's reason; default: what was rolled back, to what. */
   reason?: string;
   dryRun?: boolean;
+  /** Progress for people (stderr): forge requests being retried. */
+  progress?: (line: string) => void;
   push?: boolean;
 }
 
@@ -42,6 +44,7 @@ export async function rollback(options: RollbackOptions): Promise<FlowResult> {
     environment: envName,
     dryRun: Boolean(options.dryRun),
     push: options.push ?? true,
+    ...(options.progress ? { progress: options.progress } : {}),
     async plan(dir, releases) {
       const env = findEnvironment(releases.environments, envName);
       const current = releases.recipes.get(env.name)!.recipe;

@@ -30,6 +30,8 @@ export interface FakeForge {
   requests: RecordedRequest[];
   /** Answer the next `times` requests with this status (and the forge's error body for it). */
   failNext(status: number, times?: number): void;
+  /** Answer the next `times` requests that `match` with this status; others are served as usual. */
+  failWhen(match: (request: RecordedRequest) => boolean, status: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ interface FakeOptions {
   branchExists?: (name: string) => boolean;
   /** Called with each request before it is answered (e.g. to make another run push meanwhile). */
   onRequest?: (request: RecordedRequest) => void;
+  /** False: the token reads the project but may not push or open pull requests (a read-only token, a Reporter). */
+  canWrite?: boolean;
 }
 
 const GITHUB_DOCS = 'https://docs.github.com/rest';
@@ -88,6 +92,11 @@ export async function startFakeGitHub(options: FakeOptions & { basePath?: string
     if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) return error(res, 401, 'Bad credentials');
     const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
     const prefix = `/repos/${project}`;
+    if (path === prefix && req.method === 'GET') {
+      const [ownerName, repoName] = project.split('/');
+      const write = options.canWrite ?? true;
+      return send(res, 200, { id: 4242, name: repoName, full_name: project, owner: { login: ownerName }, private: true, default_branch: 'main', permissions: { admin: false, maintain: false, push: write, triage: write, pull: true } });
+    }
     if (!path.startsWith(`${prefix}/`)) return error(res, 404, 'Not Found');
     const rest = path.slice(prefix.length);
     const now = new Date().toISOString();
@@ -101,6 +110,7 @@ export async function startFakeGitHub(options: FakeOptions & { basePath?: string
     if (rest === '/pulls' && req.method === 'POST') {
       const input = body as { title?: string; head?: string; base?: string; body?: string };
       if (!input.title || !input.head || !input.base) return error(res, 422, 'Validation Failed', [{ resource: 'PullRequest', field: !input.head ? 'head' : !input.base ? 'base' : 'title', code: 'missing_field' }]);
+      if (input.title.length > 256) return error(res, 422, 'Validation Failed', [{ resource: 'Issue', field: 'title', code: 'custom', message: 'title is too long (maximum is 256 characters)' }]);
       if ((input.body ?? '').length > GITHUB_BODY_LIMIT) return error(res, 422, 'Validation Failed', [{ resource: 'Issue', field: 'body', code: 'custom', message: `body is too long (maximum is ${GITHUB_BODY_LIMIT} characters)` }]);
       for (const field of ['head', 'base'] as const) {
         if (options.branchExists && !options.branchExists(input[field]!)) return error(res, 422, 'Validation Failed', [{ resource: 'PullRequest', field, code: 'invalid' }]);
@@ -137,7 +147,7 @@ export async function startFakeGitHub(options: FakeOptions & { basePath?: string
     return error(res, 404, 'Not Found');
   }, (status, res) => error(res, status, status === 401 ? 'Bad credentials' : status === 404 ? 'Not Found' : status === 422 ? 'Validation Failed' : 'Server Error'), options.onRequest);
   origin = fake.origin;
-  return { apiUrl: `${fake.origin}${basePath}`, token, pulls, requests: fake.requests, failNext: fake.failNext, close: fake.close };
+  return { apiUrl: `${fake.origin}${basePath}`, token, pulls, requests: fake.requests, failNext: fake.failNext, failWhen: fake.failWhen, close: fake.close };
 }
 
 /** GitLab REST v4 merge requests. */
@@ -180,6 +190,10 @@ export async function startFakeGitLab(options: FakeOptions = {}): Promise<FakeFo
     const prefix = `/api/v4/projects/${encodeURIComponent(project)}`;
     // GitLab accepts the project path URL-encoded (as gitbeaker sends it).
     const path = url.pathname;
+    if (path === prefix && req.method === 'GET') {
+      const level = (options.canWrite ?? true) ? 30 : 20;
+      return send(res, 200, { id: 42, path_with_namespace: project, default_branch: 'main', permissions: { project_access: { access_level: level, notification_level: 3 }, group_access: null } });
+    }
     if (!path.startsWith(`${prefix}/`)) return fail(res, 404, '404 Project Not Found');
     const rest = path.slice(prefix.length);
     const now = new Date().toISOString();
@@ -198,6 +212,7 @@ export async function startFakeGitLab(options: FakeOptions = {}): Promise<FakeFo
     }
     if (rest === '/merge_requests' && req.method === 'POST') {
       if (!input.source_branch || !input.target_branch || !input.title) return fail(res, 400, { error: 'source_branch, target_branch, title are missing' });
+      if (input.title.length > 255) return fail(res, 400, { title: ['is too long (maximum is 255 characters)'] });
       for (const branch of [input.source_branch, input.target_branch]) {
         if (options.branchExists && !options.branchExists(branch)) return fail(res, 422, [`Branch '${branch}' does not exist`]);
       }
@@ -212,6 +227,7 @@ export async function startFakeGitLab(options: FakeOptions = {}): Promise<FakeFo
     if (match && req.method === 'PUT') {
       const mr = pulls.find((m) => m.number === Number(match[1]));
       if (!mr) return fail(res, 404, '404 Not found');
+      if (input.title !== undefined && input.title.length > 255) return fail(res, 400, { title: ['is too long (maximum is 255 characters)'] });
       if (input.title !== undefined) mr.title = input.title;
       if (input.description !== undefined) mr.body = input.description;
       if (input.target_branch !== undefined) mr.base = input.target_branch;
@@ -222,7 +238,7 @@ export async function startFakeGitLab(options: FakeOptions = {}): Promise<FakeFo
     }
     return fail(res, 404, '404 Not Found');
   }, (status, res) => fail(res, status, status === 401 ? '401 Unauthorized' : status === 404 ? '404 Project Not Found' : `${status} error`), options.onRequest);
-  return { apiUrl: `${fake.origin}/api/v4`, token, pulls, requests: fake.requests, failNext: fake.failNext, close: fake.close };
+  return { apiUrl: `${fake.origin}/api/v4`, token, pulls, requests: fake.requests, failNext: fake.failNext, failWhen: fake.failWhen, close: fake.close };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown) => Promise<void> | void;
@@ -230,6 +246,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, body: unkno
 async function serve(handler: Handler, failure: (status: number, res: ServerResponse) => void, onRequest?: (request: RecordedRequest) => void) {
   const requests: RecordedRequest[] = [];
   const failures: number[] = [];
+  const conditional: { match: (request: RecordedRequest) => boolean; status: number; left: number }[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -248,6 +265,11 @@ async function serve(handler: Handler, failure: (status: number, res: ServerResp
     onRequest?.(recorded);
     const status = failures.shift();
     if (status !== undefined) return failure(status, res);
+    const rule = conditional.find((candidate) => candidate.left > 0 && candidate.match(recorded));
+    if (rule) {
+      rule.left -= 1;
+      return failure(rule.status, res);
+    }
     await handler(req, res, url, body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -257,6 +279,9 @@ async function serve(handler: Handler, failure: (status: number, res: ServerResp
     requests,
     failNext: (status: number, times = 1) => {
       for (let i = 0; i < times; i++) failures.push(status);
+    },
+    failWhen: (match: (request: RecordedRequest) => boolean, status: number, times = 1) => {
+      conditional.push({ match, status, left: times });
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
