@@ -3,9 +3,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import env, { type Config } from './plugins/env.ts';
 import metrics from './plugins/metrics.ts';
 import records from './plugins/records.ts';
-import requestBody from './plugins/request-body.ts';
 import health from './routes/health.ts';
-import { credentialMasker } from '@platform/service-kit';
+import { credentialMasker, requestBody } from '@platform/service-kit';
 import page from './routes/page.ts';
 
 export interface BuildAppOptions {

@@ -2,4 +2,5 @@
 export { ConfigError, LogLevel, loadEnvConfig, packageVersion, quietLogLevel, type LoadConfigOptions } from './config.ts';
 export { closeGracefully, drainTimeoutMs, listen, type GracefulShutdownOptions } from './lifecycle.ts';
 export { createRegistry, httpMetrics, type HttpMetricsOptions } from './metrics.ts';
+export { requestBody } from './request-body.ts';
 export { credentialMasker, maskCredentials } from './secrets.ts';

@@ -1,14 +1,13 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AccessLog } from './access-log.ts';
-import { credentialMasker } from '@platform/service-kit';
+import { credentialMasker, requestBody } from '@platform/service-kit';
 import env, { type Config } from './plugins/env.ts';
 import errors from './plugins/errors.ts';
 import knex from './plugins/knex.ts';
 import metrics from './plugins/metrics.ts';
 import migrations from './plugins/migrations.ts';
 import readiness from './plugins/readiness.ts';
-import requestBody from './plugins/request-body.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import recordsRoutes from './routes/records.ts';

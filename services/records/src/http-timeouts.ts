@@ -2,7 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 
 /**
  * The HTTP server's limits, owned by the process (server.ts) and used as they are by the test that checks them.
- * `requestTimeout` also bounds the body (src/plugins/body-timeout.ts): Node itself stops counting once the
+ * `requestTimeout` also bounds the body (requestBody of @platform/service-kit): Node itself stops counting once the
  * headers are in.
  */
 export function httpServerOptions(requestTimeoutMs = 30_000): Omit<FastifyServerOptions, 'logger' | 'loggerInstance'> {

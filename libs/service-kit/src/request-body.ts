@@ -1,4 +1,3 @@
-// The same as services/records/src/plugins/request-body.ts: each deployable stands alone until the workspace has a shared library for this.
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 
@@ -18,7 +17,7 @@ const hasBody = (raw: IncomingMessage) => {
  * - An answer given before the body was read (404, 413, 415, a refusal) closes the connection: Node would
  *   otherwise read and discard the rest of the body to keep the connection alive, all 100 MB of it.
  */
-export default fp<{ timeoutMs: number }>(
+export const requestBody = fp<{ timeoutMs: number }>(
   async (fastify, { timeoutMs }) => {
     fastify.addHook('onSend', (request, reply, payload, done) => {
       if (!request.raw.complete && hasBody(request.raw)) reply.header('connection', 'close');
