@@ -252,7 +252,9 @@ export function readSnapshot(path: string, text: string): { snapshot?: Snapshot;
   }
   const problems = schemaProblems(yaml, snapshotSchema);
   const at = (fieldPath: PathSegment[], message: string, hint: string) => problems.push(problemAt(yaml, fieldPath, message, hint));
-  const data = yaml.doc.toJS() as unknown;
+  // The plain data js-yaml read: composing the yaml Document (quadratic in the number of keys of
+  // a map, through its duplicate-key check) is left for positions in messages.
+  const data = yaml.data;
   if (problems.length === 0) checkRules(data as Snapshot, at);
   const schemaHolds = problems.length === 0;
   // The id checks need a well-formed id and services, not well-formed verifications.

@@ -1,6 +1,6 @@
 // The history of an environment from git: who changed what, when, through which pull request.
 // Reads only as many revisions as the events it returns need.
-import { fileHistory, git, runGit, showFile, type FileRevision } from '../io/git.ts';
+import { blobsAt, fileHistory, git, runGit, type FileRevision } from '../io/git.ts';
 import { recipePath } from '../io/releases.ts';
 import { recipeHistory, type HistoryEvent, type HistoryRevision } from '../model/history.ts';
 
@@ -42,15 +42,17 @@ export async function environmentHistory(root: string, environment: string, opti
   const read: HistoryRevision[] = [];
   const readUpTo = async (count: number) => {
     const next = revisions.slice(read.length, Math.min(count, revisions.length));
+    // One `git cat-file --batch` for the whole batch of texts, not one process per revision.
+    const texts = await blobsAt(root, next.map((revision) => `${revision.commit}:${file}`));
     read.push(
       ...(await Promise.all(
-        next.map(async (revision) => ({
+        next.map(async (revision, index) => ({
           commit: revision.commit,
           time: revision.time,
           author: revision.author,
           email: revision.email,
           subject: revision.subject,
-          text: await showFile(root, revision.commit, file),
+          text: texts[index],
           pullRequest: await pullRequestOf(root, revision.commit, revision.subject, revision.body, firstParentLine),
         })),
       )),

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
 import { issueProblems, verificationIssues } from '../model/provenance.ts';
-import { parseSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, validateSnapshotFile, type Snapshot } from '../model/snapshot.ts';
-import { locate, parseYamlFile } from '../model/yaml-file.ts';
+import { readSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, type Snapshot } from '../model/snapshot.ts';
+import { locate, parseYamlFile, type YamlFile } from '../model/yaml-file.ts';
 import { evidencePath, storedDigest } from '../io/evidence-store.ts';
 import { readGitFacts } from '../io/git-facts.ts';
 import { changedFilesSince, existingCommits } from '../io/git.ts';
@@ -93,12 +93,12 @@ export async function lintReleases(root: string, options: LintOptions = {}): Pro
       error(asProblem(text));
       continue;
     }
-    const found = validateSnapshotFile(file, text);
+    const { snapshot, problems: found } = readSnapshot(file, text);
     found.forEach(error);
-    if (found.length === 0) {
+    if (found.length === 0 && snapshot) {
       validSnapshots.add(path.basename(file));
-      valid.push({ file, text, snapshot: parseSnapshot(file, text) });
-      (await evidenceProblems(root, file, text)).forEach(error);
+      valid.push({ file, text, snapshot });
+      (await evidenceProblems(root, file, text, snapshot)).forEach(error);
     }
   }
   // Verifications must agree with git: a backdated time or a releases commit that did not run the snapshot is an edit.
@@ -144,21 +144,22 @@ function distinct(problems: LintProblem[]): LintProblem[] {
 }
 
 /** Each stored report a snapshot names must be in the evidence store, under the hash of its content. */
-async function evidenceProblems(root: string, file: string, text: string): Promise<RecipeError[]> {
-  const snapshot = parseSnapshot(file, text);
-  const yaml = parseYamlFile(text, file);
+async function evidenceProblems(root: string, file: string, text: string, snapshot: Snapshot): Promise<RecipeError[]> {
+  // Parsed (and its Document composed) only to place a problem: most snapshots have none.
+  let parsed: YamlFile | undefined;
+  const yaml = () => (parsed ??= parseYamlFile(text, file));
   const problems: RecipeError[] = [];
   for (const [index, verification] of snapshot.verifications.entries()) {
     for (const [n, evidence] of verification.evidence.entries()) {
       if (evidence.check === undefined) continue;
-      const where = { file, ...locate(yaml, ['verifications', index, 'evidence', n, 'file']), field: `verifications[${index}].evidence[${n}].file`, exitCode: 1 as const };
+      const where = () => ({ file, ...locate(yaml(), ['verifications', index, 'evidence', n, 'file']), field: `verifications[${index}].evidence[${n}].file`, exitCode: 1 as const });
       const digest = await storedDigest(root, evidence.file);
       if (evidence.file !== evidencePath(evidence.sha256)) {
-        problems.push(new RecipeError(`the ${evidence.check} report is not in the evidence store: expected ${evidencePath(evidence.sha256)}`, { ...where, hint: 'record reports with "recipe snapshot --evidence <check>=<junit.xml>"; a snapshot is never edited by hand' }));
+        problems.push(new RecipeError(`the ${evidence.check} report is not in the evidence store: expected ${evidencePath(evidence.sha256)}`, { ...where(), hint: 'record reports with "recipe snapshot --evidence <check>=<junit.xml>"; a snapshot is never edited by hand' }));
       } else if (digest === undefined) {
-        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} does not exist`, { ...where, hint: `restore it from git history (git log --all -- ${evidence.file})` }));
+        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} does not exist`, { ...where(), hint: `restore it from git history (git log --all -- ${evidence.file})` }));
       } else if (digest !== evidence.sha256) {
-        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} was edited: its content hashes to ${digest}`, { ...where, hint: `restore it from git history (git checkout <commit> -- ${evidence.file})` }));
+        problems.push(new RecipeError(`the ${evidence.check} report ${evidence.file} was edited: its content hashes to ${digest}`, { ...where(), hint: `restore it from git history (git checkout <commit> -- ${evidence.file})` }));
       }
     }
   }
