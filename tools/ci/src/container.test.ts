@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildxArguments, shellQuote, type ContainerBuild } from './container.ts';
+import { buildxArguments, createdAt, localBuildArguments, shellQuote, type ContainerBuild } from './container.ts';
 import { tempRepo } from './test-support/temp-repo.ts';
 
 const commit = '0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6';
@@ -43,6 +43,10 @@ describe('buildxArguments', () => {
     );
   });
 
+  it('labels the image with when it was created, when it is told', () => {
+    expect(flagValues(buildxArguments({ ...build, created: '2026-12-01T06:00:00Z' }), '--label')).toContain('org.opencontainers.image.created=2026-12-01T06:00:00Z');
+  });
+
   it('passes VERSION and GIT_COMMIT as build arguments', () => {
     expect(flagValues(buildxArguments(build), '--build-arg')).toEqual(['VERSION=1.4.0', `GIT_COMMIT=${commit}`]);
   });
@@ -62,6 +66,24 @@ describe('buildxArguments', () => {
   });
 });
 
+describe('localBuildArguments', () => {
+  it('builds into the local engine with the same tags, labels and build arguments, without buildx or a registry cache', () => {
+    const args = localBuildArguments(build, { network: 'host' });
+    expect(args.slice(0, 3)).toEqual(['build', '--file', 'services/records/Dockerfile']);
+    for (const flag of ['--tag', '--label', '--build-arg']) expect(flagValues(args, flag)).toEqual(flagValues(buildxArguments(build), flag));
+    expect(flagValues(args, '--network')).toEqual(['host']);
+    expect(args).not.toContain('--cache-from');
+    expect(args.at(-1)).toBe('.');
+  });
+});
+
+describe('createdAt', () => {
+  it('is SOURCE_DATE_EPOCH when set, else now, to the second', () => {
+    expect(createdAt({ SOURCE_DATE_EPOCH: '1767225600' })).toBe('2026-01-01T00:00:00Z');
+    expect(createdAt({}, new Date('2026-12-01T06:44:07.123Z'))).toBe('2026-12-01T06:44:07Z');
+  });
+});
+
 describe('the container CLI', () => {
   const repo = tempRepo('ci-container-');
   afterAll(() => repo.cleanup());
@@ -73,14 +95,14 @@ describe('the container CLI', () => {
   const head = repo.git(['rev-parse', 'HEAD']);
 
   it('prints the docker buildx command it would run for the checked-out commit', () => {
-    const env = { ...process.env, GITHUB_SERVER_URL: '', GITHUB_REPOSITORY: '', CI_PROJECT_URL: '' };
+    const env = { ...process.env, GITHUB_SERVER_URL: '', GITHUB_REPOSITORY: '', CI_PROJECT_URL: '', SOURCE_DATE_EPOCH: '1767225600' };
     const out = execFileSync(process.execPath, [new URL('./container.ts', import.meta.url).pathname, 'records', '--project-root', 'services/records', '--dry-run'], { cwd: repo.root, env, encoding: 'utf8' });
     expect(out.trim()).toBe(
       [
         'docker buildx build --file services/records/Dockerfile',
         `--tag registry.example.test/acme/platform/records:${head} --tag registry.example.test/acme/platform/records:2.1.0`,
         `--label org.opencontainers.image.title=records --label org.opencontainers.image.revision=${head} --label org.opencontainers.image.version=2.1.0`,
-        '--label org.opencontainers.image.source=https://git.example.test/acme/platform',
+        '--label org.opencontainers.image.source=https://git.example.test/acme/platform --label org.opencontainers.image.created=2026-01-01T00:00:00Z',
         `--build-arg VERSION=2.1.0 --build-arg GIT_COMMIT=${head}`,
         '--cache-from type=registry,ref=registry.example.test/acme/platform/records:buildcache',
         '--cache-to type=registry,ref=registry.example.test/acme/platform/records:buildcache,mode=max,image-manifest=true,oci-mediatypes=true',

@@ -28,17 +28,35 @@ export interface ContainerBuild {
   output: 'push' | 'load' | 'none';
   /** Target platforms, e.g. `linux/amd64,linux/arm64`; the builder's default when absent. */
   platforms?: string | undefined;
+  /** When the image is built (RFC 3339), for org.opencontainers.image.created. */
+  created?: string | undefined;
 }
 
 /** The OCI annotations the image carries, keyed by label name. */
-export function imageLabels(build: Pick<ContainerBuild, 'project' | 'commit' | 'version' | 'lastRelease' | 'source'>): Record<string, string> {
+export function imageLabels(build: Pick<ContainerBuild, 'project' | 'commit' | 'version' | 'lastRelease' | 'source' | 'created'>): Record<string, string> {
   const labels: Record<string, string> = {
     'org.opencontainers.image.title': build.project,
     'org.opencontainers.image.revision': build.commit,
     'org.opencontainers.image.version': buildVersion(build.commit, build.version, build.lastRelease),
   };
   if (build.source) labels['org.opencontainers.image.source'] = build.source;
+  if (build.created) labels['org.opencontainers.image.created'] = build.created;
   return labels;
+}
+
+/** When an image built now is created: SOURCE_DATE_EPOCH when set (reproducible builds), else the current time. */
+export function createdAt(env: NodeJS.ProcessEnv = process.env, now = new Date()): string {
+  const epoch = env.SOURCE_DATE_EPOCH ? Number(env.SOURCE_DATE_EPOCH) : NaN;
+  return (Number.isInteger(epoch) ? new Date(epoch * 1000) : now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The tags, labels and build arguments every build of the image carries, wherever it is built. */
+function imageArguments(build: ContainerBuild): string[] {
+  const args: string[] = [];
+  for (const tag of imageTags({ repository: build.repository, commit: build.commit, version: build.version })) args.push('--tag', tag);
+  for (const [name, value] of Object.entries(imageLabels(build))) args.push('--label', `${name}=${value}`);
+  args.push('--build-arg', `VERSION=${buildVersion(build.commit, build.version, build.lastRelease)}`, '--build-arg', `GIT_COMMIT=${build.commit}`);
+  return args;
 }
 
 /** The registry reference holding the layer cache of a repository. */
@@ -48,19 +66,25 @@ export function cacheReference(repository: string): string {
 
 /** The `docker` argument list (after `docker`) that builds, tags, labels and pushes the image. */
 export function buildxArguments(build: ContainerBuild): string[] {
-  const tags = imageTags({ repository: build.repository, commit: build.commit, version: build.version });
-  const version = buildVersion(build.commit, build.version, build.lastRelease);
   const cache = cacheReference(build.repository);
-  const args = ['buildx', 'build', '--file', `${build.projectRoot}/Dockerfile`];
-  for (const tag of tags) args.push('--tag', tag);
-  for (const [name, value] of Object.entries(imageLabels(build))) args.push('--label', `${name}=${value}`);
-  args.push('--build-arg', `VERSION=${version}`, '--build-arg', `GIT_COMMIT=${build.commit}`);
+  const args = ['buildx', 'build', '--file', `${build.projectRoot}/Dockerfile`, ...imageArguments(build)];
   args.push('--cache-from', `type=registry,ref=${cache}`);
   // Only a run that pushes may write the shared cache; mode=max keeps the builder stage's layers too.
   if (build.output === 'push') args.push('--cache-to', `type=registry,ref=${cache},mode=max,image-manifest=true,oci-mediatypes=true`);
   if (build.platforms) args.push('--platform', build.platforms);
   if (build.output === 'push') args.push('--push');
   if (build.output === 'load') args.push('--load');
+  args.push('.');
+  return args;
+}
+
+/**
+ * The `docker` argument list for the same image built into a local engine with the client's own
+ * BuildKit (`docker build`, no buildx plugin, no registry cache): how the image tests build it.
+ */
+export function localBuildArguments(build: Omit<ContainerBuild, 'output'>, options: { network?: string; dockerfile?: string } = {}): string[] {
+  const args = ['build', '--file', options.dockerfile ?? `${build.projectRoot}/Dockerfile`, ...imageArguments({ ...build, output: 'load' })];
+  if (options.network) args.push('--network', options.network);
   args.push('.');
   return args;
 }
@@ -133,6 +157,7 @@ export async function main(argv: string[], cwd = process.cwd(), env = process.en
     repository: values.repository ?? (await serviceImage(root, project)),
     ...release,
     source: await sourceUrl(env, root),
+    created: createdAt(env),
     output: values.output,
     platforms: values.platform,
   });
