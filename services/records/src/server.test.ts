@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -143,14 +143,14 @@ describe('without DATABASE_URL', () => {
 });
 
 describe('at boot', () => {
-  it('logs one line with the URL it listens on', async () => {
+  it('logs one line with the address it listens on, 0.0.0.0 when bound to every interface', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'records-url-'));
     try {
       const service = start({ DATA_DIR: dataDir, HOST: '0.0.0.0' });
       const url = await service.listening;
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
       expect(service.output.filter((line) => line.includes('listening'))).toHaveLength(1);
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url.replace('0.0.0.0', '127.0.0.1')}/healthz`)).status).toBe(200);
     } finally {
       await Promise.all(running.splice(0).map((service) => service.stop()));
       await rm(dataDir, { recursive: true, force: true });
@@ -200,6 +200,21 @@ describe('at boot', () => {
     } finally {
       await Promise.all(running.splice(0).map((service) => service.stop('SIGKILL')));
       await db.drop();
+    }
+  });
+
+  it('stops with exit code 1 and one line naming DATA_DIR when the SQLite folder cannot be created', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'records-readonly-'));
+    try {
+      // A file where a folder must go fails mkdir as a read-only /tmp does, without needing root to set up.
+      await writeFile(join(dataDir, 'file'), '');
+      const { code, output } = await runToEnd({ DATA_DIR: join(dataDir, 'file', 'data') }, serverEntry);
+      expect(code).toBe(1);
+      // stdout and stderr arrive through separate pipes: the order of lines between them is not fixed.
+      expect(output.filter((line) => line.startsWith('records: '))).toEqual([`records: DATA_DIR ${join(dataDir, 'file', 'data')} cannot be created (ENOTDIR): mount a writable folder there (the chart mounts /tmp) or set DATABASE_URL`]);
+      expect(output.join('\n')).not.toMatch(/^\s+at /m);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { enableCompileCache } from 'node:module';
 import { inspect } from 'node:util';
 import type { Config } from './plugins/env.ts';
@@ -31,13 +32,18 @@ async function main(config: Config) {
   });
 
   await app.ready();
-  const url = await listen(app, { port: config.PORT, host: config.HOST });
+  await listen(app, { port: config.PORT, host: config.HOST });
+  // The address bound (0.0.0.0 in a container), not the loopback URL fastify picks out of it.
+  const { address, port } = app.server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   app.log.info({ url }, `records listening on ${url}`);
 }
 
 /** A crash before the logger and close-with-grace are in place: one masked report on stderr, exit code 1. */
 function crash(error: unknown, config?: Config): void {
-  process.stderr.write(`records: could not start: ${credentialMasker(config?.DATABASE_URL ?? process.env.DATABASE_URL)(inspect(error))}\n`);
+  // A configuration the process cannot work with (DATA_DIR not writable) is one line, not a stack trace.
+  const report = error instanceof ConfigError ? error.message : `could not start: ${inspect(error)}`;
+  process.stderr.write(`records: ${credentialMasker(config?.DATABASE_URL ?? process.env.DATABASE_URL)(report)}\n`);
   // Background work (a migration retry timer) must not keep a process that failed to start alive.
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import type { Config } from '../plugins/env.ts';
+import { ConfigError, type Config } from '../plugins/env.ts';
 
 export const sqliteFileName = 'records.sqlite';
 
@@ -56,7 +56,12 @@ export function createKnex(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & P
       acquireConnectionTimeout: timeoutMs,
     });
   }
-  mkdirSync(config.DATA_DIR, { recursive: true });
+  try {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+  } catch (error) {
+    // A read-only root filesystem without a writable /tmp: say what to change, not a stack trace.
+    throw new ConfigError(`DATA_DIR ${config.DATA_DIR} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): mount a writable folder there (the chart mounts /tmp) or set DATABASE_URL`);
+  }
   return knexFactory({
     log,
     client: 'better-sqlite3',
