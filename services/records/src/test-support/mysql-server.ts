@@ -28,8 +28,10 @@ export default async function setup(project: TestProject) {
     return;
   }
   const { MySqlContainer } = await import('@testcontainers/mysql');
-  const container = await new MySqlContainer('mysql:8.4').start().catch((error: Error) => {
-    throw new Error(`DATABASE_URL is not set and no MySQL container could be started (${error.message}). ${howToProvide}`);
+  // Any image speaking the official images' MYSQL_* variables; the image tests pass their local MariaDB build.
+  const image = process.env.TESTCONTAINERS_MYSQL_IMAGE || 'mysql:8.4';
+  const container = await new MySqlContainer(image).start().catch((error: Error) => {
+    throw new Error(`DATABASE_URL is not set and no MySQL container (${image}) could be started (${error.message}). ${howToProvide}`);
   });
   project.provide('mysqlServerUrl', container.getConnectionUri(true));
   return async () => {

@@ -1,7 +1,7 @@
 // End to end against a real Kubernetes API server (k3s in a container): real Deployments rolled
 // out by the real controller, a HelmRelease custom resource with a real status subresource, and
-// the shipped RBAC manifest enforced by real RBAC. Needs a Docker engine; without one every test
-// is skipped and says why.
+// the shipped RBAC manifest enforced by real RBAC. Needs a Docker engine and the k3s image; without
+// either every test is skipped and says why.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import {
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
-import { getContainerRuntimeClient } from 'testcontainers';
+import { getContainerRuntimeClient, ImageName } from 'testcontainers';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
 import { runRecipe } from '../test-support/run-recipe.ts';
@@ -38,14 +38,23 @@ function skipWithoutDocker(ctx: TestContext): void {
   if (skipReason) ctx.skip(skipReason);
 }
 
-/** Why there is no container engine here, and how to get one. */
+/** Why k3s cannot run here (no container engine, or no k3s image to be had), and how to fix it. */
 async function dockerUnavailable(): Promise<string | undefined> {
+  let client: Awaited<ReturnType<typeof getContainerRuntimeClient>>;
   try {
-    await getContainerRuntimeClient();
-    return undefined;
+    client = await getContainerRuntimeClient();
   } catch (error) {
     const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock (the default; DOCKER_HOST is not set)';
     return `no Docker engine found at ${where}: ${(error as Error).message.split('\n')[0]}. To run the k3s end-to-end suite, start a Docker engine (or point DOCKER_HOST at one) and run "npm test -w tools/recipe"`;
+  }
+  const image = ImageName.fromString(K3S_IMAGE);
+  if (await client.image.exists(image)) return undefined;
+  try {
+    await client.image.pull(image);
+    return undefined;
+  } catch (error) {
+    // k3s ships as this image only (its binary comes from GitHub releases): no local build can stand in.
+    return `the engine at ${process.env.DOCKER_HOST ?? 'the default socket'} has no ${K3S_IMAGE} and cannot pull it (${(error as Error).message.split('\n')[0]}). To run the k3s end-to-end suite, load that image into the engine (docker load) or give the engine a registry that serves it`;
   }
 }
 
