@@ -30,6 +30,7 @@ created_bridge=""
 
 stop_engine() {
   local status=$?
+  trap - EXIT
   if [ -n "$dockerd_pid" ]; then
     # The engine is ours: nothing in it outlives the run.
     "$DOCKER" ps -aq 2>/dev/null | xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
@@ -42,6 +43,7 @@ stop_engine() {
     rm -rf "$exec_root"
     if [ -n "$created_bridge" ]; then ip link delete docker0 2>/dev/null || true; fi
     echo "images: private Docker engine stopped" >&2
+    dockerd_pid=""
   fi
   exit "$status"
 }
