@@ -1,9 +1,7 @@
 // Builds the deployables' images from their Dockerfiles at HEAD, tagged and labelled exactly as the
 // pipeline's container target does (tools/ci/src/container.ts), into the local engine.
 import { join } from 'node:path';
-import { createdAt, localBuildArguments, sourceUrl } from '../../ci/src/container.ts';
-import { serviceImage } from '../../ci/src/environments.ts';
-import { commitRelease } from '../../ci/src/image-tags.ts';
+import { commitRelease, createdAt, localBuildArguments, serviceImage, sourceUrl } from '@platform/ci';
 import { baseImagesOf, ensureBaseImage, standInLabel, type BaseImage } from './base-images.ts';
 import { dockerStreamed, imageSizeMb } from './docker.ts';
 
@@ -51,9 +49,9 @@ async function timedBuild(args: string[], what: string): Promise<number> {
 /** Builds a deployable's image as CI tags it; `dockerfile` builds a variant (the broken-image test). */
 export async function buildDeployable(deployable: Deployable, options: { dockerfile?: string; repository?: string } = {}): Promise<BuiltImage> {
   const release = commitRelease(repositoryRoot, deployable.project, 'HEAD');
-  const repository = options.repository ?? serviceImage(repositoryRoot, deployable.project);
+  const repository = options.repository ?? (await serviceImage(repositoryRoot, deployable.project));
   const args = localBuildArguments(
-    { ...deployable, repository, ...release, source: sourceUrl(process.env, repositoryRoot), created: createdAt() },
+    { ...deployable, repository, ...release, source: await sourceUrl(process.env, repositoryRoot), created: createdAt() },
     // Host networking: npm reaches the registry without the engine's NAT (which runs without iptables here).
     { network: 'host', ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}) },
   );
