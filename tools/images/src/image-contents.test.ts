@@ -39,7 +39,9 @@ describe.each([
   });
 
   it('holds no tests, benchmarks, source maps, TypeScript sources or type declarations', () => {
-    const offending = files.filter((file) => file.path.startsWith('/app/') && /\.(test|spec|bench)\.[cm]?[jt]s$|\/(test|tests|__tests__|benchmarks)\/|\.map$|\.[cm]?ts$/.test(file.path));
+    // Workspace libraries (libs/*/src) run as TypeScript sources, which Node strips: those may be .ts, never tests.
+    const runtimeSource = (path: string) => /^\/app\/libs\/[^/]+\/src\/.+\.ts$/.test(path);
+    const offending = files.filter((file) => file.path.startsWith('/app/') && (/\.(test|spec|bench)\.[cm]?[jt]s$|\/(test|tests|__tests__|benchmarks)\/|\.map$/.test(file.path) || (/\.[cm]?ts$/.test(file.path) && !runtimeSource(file.path))));
     expect(offending.map((file) => file.path)).toEqual([]);
   });
 
@@ -49,9 +51,9 @@ describe.each([
     expect(config.Env.filter((entry) => /(PASSWORD|TOKEN|SECRET|KEY)=/i.test(entry))).toEqual([]);
   });
 
-  it('holds its own compiled code and no other workspace project', () => {
+  it('holds its own compiled code and the workspace libraries, no other project', () => {
     const appFolders = new Set(files.filter((file) => file.path.startsWith('/app/') && file.path.split('/').length === 4).map((file) => file.path.split('/').slice(0, 3).join('/')));
-    expect([...appFolders].filter((folder) => !folder.startsWith('/app/node_modules'))).toEqual([project === 'records' ? '/app/services' : '/app/apps']);
+    expect([...appFolders].filter((folder) => !folder.startsWith('/app/node_modules')).sort()).toEqual([project === 'records' ? '/app/services' : '/app/apps', '/app/libs'].sort());
     expect(files.some((file) => file.path.endsWith('/dist/server.js'))).toBe(true);
   });
 });
