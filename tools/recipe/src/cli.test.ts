@@ -39,5 +39,14 @@ test('an unknown command exits 2 and lists the commands', async () => {
 test('an unknown option exits 2 with the command help to read', async () => {
   const result = await run(['status', '--frobnicate', '--json']);
   expect(result.code).toBe(2);
-  expect(JSON.parse(result.stdout).error.hint).toBe('run "recipe status --help"');
+  expect(JSON.parse(result.stdout).error.hint).toBe('run "recipe status --help" for every option');
+});
+
+test('an unknown option is named plainly, followed by the command usage, with no quoting riddle', async () => {
+  const result = await run(['promote', '--env', 'prod']);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^recipe: unknown option --env\nUsage: recipe promote <env>/);
+  expect(result.stderr).not.toContain("as in '--");
+  const missing = await run(['promote', 'prod', '--snapshot']);
+  expect(missing.stderr).toMatch(/^recipe: option --snapshot needs a value\n/);
 });

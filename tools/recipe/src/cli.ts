@@ -35,6 +35,16 @@ function usage(): string {
   return lines.join('\n');
 }
 
+/** node:util's parse errors in recipe's words: what was wrong, then the command's usage. */
+function usageError(name: string, usage: string, error: Error & { code?: string }): RecipeError {
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
+  const missing = /^Option '(--?[\w-]+)(?: <value>)?' argument missing/.exec(error.message)?.[1];
+  const noValue = /^Option '(--?[\w-]+)' does not take an argument/.exec(error.message)?.[1];
+  const message = unknown ? `unknown option ${unknown}` : missing ? `option ${missing} needs a value` : noValue ? `option ${noValue} takes no value` : error.message;
+  const synopsis = usage.split('\n\n')[0]!.trim();
+  return new RecipeError(`${message}\n${synopsis}`, { hint: `run "recipe ${name} --help" for every option` });
+}
+
 export async function main(argv: string[], io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) }): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
@@ -54,7 +64,7 @@ export async function main(argv: string[], io = { stdout: (t: string) => process
     try {
       parsed = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true });
     } catch (error) {
-      throw new RecipeError((error as Error).message, { hint: `run "recipe ${name} --help"` });
+      throw usageError(name, command.usage, error as Error & { code?: string });
     }
     if (parsed.values.help) {
       io.stdout(`${command.usage.trimEnd()}\n`);

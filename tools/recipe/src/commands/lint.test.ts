@@ -109,6 +109,27 @@ describe('recipe lint', () => {
     expect(report.problems.find((p) => p.severity === 'error')?.message).toBe(`snapshot ${id.slice(0, 12)} does not exist`);
   });
 
+  test('a chart path that leaves the repository is refused by lint at its line, and render writes nothing', async () => {
+    edit('releases/environments.yaml', (t) => t.replace('chart: charts/records', 'chart: ../../../etc'));
+    const result = await runRecipe(repo.root, ['lint']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/error: releases\/environments\.yaml:\d+:\d+: services\.records\.chart: "\.\.\/\.\.\/\.\.\/etc" climbs out with "\.\.": it must stay inside the repository/);
+    const before = treeDigest(repo.root);
+    const render = await runRecipe(repo.root, ['render']);
+    expect(render.code).toBe(2);
+    expect(render.stderr).toContain('climbs out with ".."');
+    expect(treeDigest(repo.root)).toEqual(before);
+  });
+
+  test('a project or chart missing at HEAD, or a chart without Chart.yaml, is named at its line', async () => {
+    edit('releases/environments.yaml', (t) => t.replace('project: services/records', 'project: services/record').replace('chart: charts/web', 'chart: apps/web'));
+    const report = await lint();
+    expect(report.code).toBe(1);
+    const messages = report.problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+    expect(messages.some((m) => /^releases\/environments\.yaml:\d+: services\/record is not in the repository at HEAD \(the project folder of records\)/.test(m))).toBe(true);
+    expect(messages.some((m) => /apps\/web\/Chart\.yaml is not in the repository at HEAD \(the Chart\.yaml of web's chart\)/.test(m))).toBe(true);
+  });
+
   test('an unusable environments.yaml is reported with its location and exit 1', async () => {
     edit('releases/environments.yaml', (t) => t.replace('  records:\n    project', '  records:\n    projcet'));
     const result = await runRecipe(repo.root, ['lint']);

@@ -139,6 +139,7 @@ describe('recipe set refuses', () => {
     ['an unknown service', (r) => ['set', 'dev', `search=${r.commits.records[2]}`], 2, /unknown service "search"[\s\S]*records, web/],
     ['an unknown environment', (r) => ['set', 'qa', `records=${r.commits.records[2]}`], 2, /unknown environment "qa"[\s\S]*dev, staging, prod/],
     ['an argument that is not service=commit', () => ['set', 'dev', 'records'], 2, /is not <service>=<commit>/],
+    ['a version that is not a semantic version', (r) => ['set', 'dev', `records=${r.commits.records[2]}@not-a-version`], 2, /"@not-a-version" after records's commit is not a semantic version[\s\S]*@1\.4\.0/],
   ];
   for (const [what, args, code, message] of refusals) {
     test(`${what} is refused and no file changes`, async () => {

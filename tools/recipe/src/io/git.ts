@@ -123,6 +123,14 @@ export async function fileHistory(cwd: string, file: string): Promise<FileRevisi
   return logRecords(out).map((fields) => ({ ...commitInfo(fields), parents: (fields[6] ?? '').trim().split(' ').filter(Boolean) }));
 }
 
+/** The object type ("tree", "blob"…) of each path at `revision`, undefined where it does not exist: one `git cat-file`. */
+export async function pathTypesAt(cwd: string, revision: string, paths: readonly string[]): Promise<(string | undefined)[]> {
+  if (paths.length === 0) return [];
+  const rev = checkRevision(revision, 'revision');
+  const out = await git(cwd, ['cat-file', '--batch-check=%(objecttype)'], `${paths.map((p) => `${rev}:${p.replace(/\/+$/, '')}`).join('\n')}\n`);
+  return out.split('\n').slice(0, paths.length).map((line) => (/^(tree|blob|commit)$/.test(line) ? line : undefined));
+}
+
 /** A version of a file on the first-parent line of a branch: the commit that wrote it and its text. */
 export interface FileVersion extends CommitInfo {
   /** The file's content after the commit; undefined where the commit deleted it. */

@@ -1,7 +1,7 @@
 // releases/environments.yaml: the promotion path and the services, validated into plain data.
 import { RecipeError } from './errors.ts';
 import { environmentsSchema, schemaProblems, type EnvironmentsDocument } from './schema.ts';
-import { problemAt, type YamlFile } from './yaml-file.ts';
+import { problemAt, type PathSegment, type YamlFile } from './yaml-file.ts';
 
 // The types derive from the schema (schema.ts); only what validation adds is written here.
 type RawEnvironment = EnvironmentsDocument['environments'][number];
@@ -64,6 +64,17 @@ export function validateEnvironments(yaml: YamlFile): { value?: Environments; pr
       }
     }
   });
+  for (const [service, entry] of Object.entries(raw.services ?? {})) {
+    const paths: Array<[PathSegment[], unknown]> = [
+      [['services', service, 'project'], entry.project],
+      [['services', service, 'chart'], entry.chart],
+      ...((entry as { chartLibraries?: unknown[] }).chartLibraries ?? []).map((library, n): [PathSegment[], unknown] => [['services', service, 'chartLibraries', n], library]),
+    ];
+    for (const [at, value] of paths) {
+      const why = typeof value === 'string' ? repositoryPathProblem(value) : undefined;
+      if (why) problems.push(problemAt(yaml, at, `"${String(value)}" ${why}`, 'write a path inside the monorepo relative to its root, e.g. services/records or charts/records'));
+    }
+  }
   if (problems.length) return { problems };
   const environments = raw.environments.map((env, index): Environment => ({
     name: env.name,
@@ -101,4 +112,18 @@ export function findEnvironment(environments: Environments, name: string | undef
 
 export function serviceNames(environments: Environments): string[] {
   return Object.keys(environments.services).sort();
+}
+
+/**
+ * Why a path of environments.yaml cannot name a folder of the monorepo: absolute, climbing out
+ * with "..", or not in plain form. Undefined when it is fine. Render writes these paths into
+ * every environment's GitRepository, so one that leaves the repository must never pass.
+ */
+export function repositoryPathProblem(value: string): string | undefined {
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) return 'is an absolute path: it must be relative to the repository root';
+  if (value.includes('\\')) return 'uses backslashes: write it with "/"';
+  const parts = value.replace(/\/+$/, '').split('/');
+  if (parts.includes('..')) return 'climbs out with "..": it must stay inside the repository';
+  if (parts.some((part) => part === '' || part === '.')) return 'is not in plain form (empty or "." segments)';
+  return undefined;
 }

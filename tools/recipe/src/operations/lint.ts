@@ -4,10 +4,10 @@ import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
 import { issueProblems, verificationIssues } from '../model/provenance.ts';
 import { readSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, type Snapshot } from '../model/snapshot.ts';
-import { locate, parseYamlFile, type YamlFile } from '../model/yaml-file.ts';
+import { locate, parseYamlFile, problemAt, type PathSegment, type YamlFile } from '../model/yaml-file.ts';
 import { evidencePath, storedDigest } from '../io/evidence-store.ts';
 import { readGitFacts } from '../io/git-facts.ts';
-import { changedFilesSince, existingCommits } from '../io/git.ts';
+import { changedFilesSince, existingCommits, pathTypesAt, runGit } from '../io/git.ts';
 import { fluxDir, loadReleasesWithProblems, readReleasesFile, RELEASES, type Releases } from '../io/releases.ts';
 import { planEnvironmentRender } from './render.ts';
 
@@ -77,12 +77,35 @@ export interface LintOptions {
 }
 
 /** Every problem of the releases folder, errors and warnings. */
+/** Each service's project and chart must be folders of the monorepo at HEAD, and a chart must hold a Chart.yaml. */
+async function servicePathProblems(root: string, releases: Releases): Promise<RecipeError[]> {
+  const checks: Array<{ at: PathSegment[]; path: string; want: 'tree' | 'blob'; what: string }> = [];
+  for (const [service, entry] of Object.entries(releases.environments.services)) {
+    checks.push({ at: ['services', service, 'project'], path: entry.project, want: 'tree', what: `the project folder of ${service}` });
+    checks.push({ at: ['services', service, 'chart'], path: entry.chart, want: 'tree', what: `the chart folder of ${service}` });
+    checks.push({ at: ['services', service, 'chart'], path: `${entry.chart.replace(/\/+$/, '')}/Chart.yaml`, want: 'blob', what: `the Chart.yaml of ${service}'s chart` });
+  }
+  const head = await runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  if (head.code !== 0) return [];
+  const types = await pathTypesAt(root, 'HEAD', checks.map((c) => c.path));
+  const problems: RecipeError[] = [];
+  const reported = new Set<string>();
+  checks.forEach((check, index) => {
+    const key = check.at.join('.');
+    if (types[index] === check.want || reported.has(key)) return;
+    reported.add(key);
+    problems.push(problemAt(releases.environmentsFile, check.at, `${check.path} is not in the repository at HEAD (${check.what})`, check.want === 'blob' ? `a chart folder holds a Chart.yaml: point chart: at the chart, e.g. charts/${String(check.at[1])}` : 'fix the path, or commit the folder first'));
+  });
+  return problems;
+}
+
 export async function lintReleases(root: string, options: LintOptions = {}): Promise<LintProblem[]> {
   const { releases, problems } = await loadReleasesWithProblems(root);
   const out: LintProblem[] = problems.map((problem) => ({ severity: 'error', problem }));
   const error = (problem: RecipeError) => out.push({ severity: 'error', problem });
   const changed = options.since === undefined ? undefined : (await changedFilesSince(root, options.since, RELEASES)).filter((file) => /\.ya?ml$/.test(file));
   out.push(...(await plaintextSecrets(root, changed)).map((problem) => ({ severity: 'error' as const, problem })));
+  if (releases) out.push(...(await servicePathProblems(root, releases)).map((problem) => ({ severity: 'error' as const, problem })));
   const allSnapshotFiles = await snapshotFileNames(root);
   const snapshotFiles = changed === undefined ? allSnapshotFiles : snapshotsToCheck(changed, allSnapshotFiles, releases);
   const validSnapshots = new Set<string>();

@@ -1,3 +1,4 @@
+import { valid } from 'semver';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findEnvironment, type Environments } from '../model/environments.ts';
@@ -24,6 +25,10 @@ export function parseAssignments(args: readonly string[], environments: Environm
     }
     if (!/^[0-9a-f]{40}$/.test(commit)) {
       throw new RecipeError(`"${commit}" for ${service} is not a full 40-hex commit SHA`, { field: service, hint: `pass the full SHA, e.g. "$(git rev-parse ${commit || 'HEAD'})"` });
+    }
+    // The version is for people and release notes: a semantic version (1.4.0, 2.0.0-rc.1), nothing else.
+    if (version !== undefined && valid(version) === null) {
+      throw new RecipeError(`"@${version}" after ${service}'s commit is not a semantic version`, { field: service, hint: `write <service>=<commit>@<major.minor.patch>, e.g. ${service}=${commit}@1.4.0, or leave the @version out` });
     }
     if (seen.has(service)) throw new RecipeError(`${service} is given twice`, { hint: 'name each service once' });
     seen.add(service);
