@@ -1,37 +1,23 @@
-// The real Chromium the browser suites drive through playwright-core (which ships no browser):
-// the one named by CHROMIUM_PATH or PLAYWRIGHT_CHROMIUM_EXECUTABLE, else the usual install paths.
-import { existsSync } from 'node:fs';
+// The real Chromium the browser suites drive through playwright-core (which ships no browser),
+// found by @platform/chromium, and a throwaway profile to run it with.
+import { chromiumInstallHint, lookUpChromium } from '@platform/chromium';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { UsageError } from './target.ts';
 
-const variables = ['CHROMIUM_PATH', 'PLAYWRIGHT_CHROMIUM_EXECUTABLE'] as const;
-
-const knownPaths = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/snap/bin/chromium',
-  '/usr/bin/google-chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-];
-
-export const installHint =
-  'install Chromium (Debian/Ubuntu: apt-get install -y chromium; Fedora: dnf install chromium; macOS: brew install --cask chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable';
+export const installHint = chromiumInstallHint;
 
 /** The Chromium executable to drive; a usage error saying how to install one when there is none. */
-export function findChromium(env: NodeJS.ProcessEnv, paths: readonly string[] = knownPaths): string {
-  for (const variable of variables) {
-    const value = env[variable];
-    if (value === undefined || value === '') continue;
-    if (!existsSync(value)) throw new UsageError(`${variable}=${value}: no such file`, `point ${variable} at a Chromium executable, or unset it to look in the usual places`);
-    return value;
+export function findChromium(env: NodeJS.ProcessEnv, paths?: readonly string[]): string {
+  const lookup = lookUpChromium(env, paths);
+  if ('found' in lookup) return lookup.found;
+  if ('badVariable' in lookup) {
+    const { name, value } = lookup.badVariable;
+    throw new UsageError(`${name}=${value}: no such file`, `point ${name} at a Chromium executable, or unset it to look in the usual places`);
   }
-  const found = paths.find((path) => existsSync(path));
-  if (!found) throw new UsageError(`no Chromium found for the browser suites (looked at ${variables.join(', ')} and ${paths.join(', ')})`, installHint);
-  return found;
+  throw new UsageError(`no Chromium found for the browser suites (looked at ${lookup.lookedAt})`, installHint);
 }
 
 export interface RunningBrowser {
