@@ -35,6 +35,20 @@ export const commitOptions = {
   push: { type: 'boolean', default: false },
 } as const satisfies OptionSpec;
 
+/** How hold and unhold push: by pull request, or straight to the base branch only. */
+export const holdPushOptions = {
+  'pull-request': { type: 'boolean', default: false },
+  direct: { type: 'boolean', default: false },
+} as const satisfies OptionSpec;
+
+/** `--pull-request` / `--direct` / `--push` as a mode (auto: direct, by pull request when the base branch refuses it). */
+export function holdPushMode(values: CommandContext['values']): { push: boolean; mode: 'auto' | 'direct' | 'pull-request' } {
+  if (values['pull-request'] && values.direct) throw new RecipeError('--pull-request and --direct exclude each other', { field: '--direct', hint: 'pick one: --pull-request where the base branch is protected, --direct to push straight to it' });
+  if (values['pull-request']) return { push: true, mode: 'pull-request' };
+  if (values.direct) return { push: true, mode: 'direct' };
+  return { push: Boolean(values.push), mode: 'auto' };
+}
+
 /** How verify and snapshot reach the cluster. */
 export const clusterOptions = {
   context: { type: 'string' },

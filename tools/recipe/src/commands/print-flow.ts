@@ -19,15 +19,22 @@ export function printFlow(ctx: CommandContext, options: { environment: string; k
   } else if (!options.push) {
     lines.push(`committed ${shortCommit(result.commit)} on the local branch ${result.branch} (not pushed)`);
   } else {
-    if (result.unchanged) lines.push(`${REMOTE} ${result.branch} already holds this change (${shortCommit(result.commit)}): nothing pushed, CI and approvals untouched`);
-    else lines.push(`pushed ${shortCommit(result.commit)} to ${REMOTE} ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`);
-    if (!result.pullRequest) lines.push('no repository.forge in releases/environments.yaml: open the pull request by hand');
-    else {
-      const name = result.forge === 'gitlab' ? `merge request !${result.pullRequest.number}` : `pull request #${result.pullRequest.number}`;
-      lines.push(`${result.pullRequest.action === 'created' ? 'opened' : result.unchanged ? 'kept' : 'updated'} ${name}: ${result.pullRequest.url}`);
-    }
-    if (result.content!.truncated) lines.push('the manifest diff was truncated in the pull request body to fit the forge limit');
+    lines.push(...pushedLines(result));
+    if (result.content!.truncated) lines.push(`the manifest diff was truncated in the ${result.forge === 'gitlab' ? 'merge' : 'pull'} request body to fit the forge limit`);
   }
   ctx.stdout(lines.join('\n'));
   return 0;
+}
+
+/** What happened to the branch and its pull request (merge request on GitLab): promote, rollback, and holds by pull request. */
+export function pushedLines(result: Pick<FlowResult, 'branch' | 'commit' | 'attempts' | 'unchanged' | 'pullRequest' | 'forge'>): string[] {
+  const lines: string[] = [];
+  if (result.unchanged) lines.push(`${REMOTE} ${result.branch} already holds this change (${shortCommit(result.commit)}): nothing pushed, CI and approvals untouched`);
+  else lines.push(`pushed ${shortCommit(result.commit)} to ${REMOTE} ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`);
+  if (!result.pullRequest) lines.push('no repository.forge in releases/environments.yaml: open the pull request by hand');
+  else {
+    const name = result.forge === 'gitlab' ? `merge request !${result.pullRequest.number}` : `pull request #${result.pullRequest.number}`;
+    lines.push(`${result.pullRequest.action === 'created' ? 'opened' : result.unchanged ? 'kept' : 'updated'} ${name}: ${result.pullRequest.url}`);
+  }
+  return lines;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { RecipeError } from '../model/errors.ts';
-import { extractAt, isAncestor, logBetween, resolveCommit, showFile } from './git.ts';
+import { extractAt, isAncestor, logBetween, pushRefusal, resolveCommit, showFile } from './git.ts';
 
 let root: string;
 let out: string;
@@ -53,4 +53,18 @@ test('an argument git would read as an option never reaches git: each adapter re
     expect([name, error instanceof RecipeError && error.message]).toEqual([name, expect.stringContaining(`"${option}" is not a git revision recipe accepts`)]);
   }
   expect(readdirSync(`${target}:charts`)).toEqual([]);
+});
+
+test('a push the remote refuses for good is told apart from a race that a retry on the fresh tip fixes', () => {
+  // git push --porcelain: the ref line on stdout, the remote's words on stderr.
+  expect(pushRefusal('To github.com:acme/platform.git\n!\tHEAD:refs/heads/main\t[remote rejected] (protected branch hook declined)\nDone\nremote: error: GH006: Protected branch update failed for refs/heads/main.')).toBe(
+    'GH006: Protected branch update failed for refs/heads/main.; [remote rejected] (protected branch hook declined)',
+  );
+  expect(pushRefusal('!\tHEAD:refs/heads/main\t[remote rejected] (pre-receive hook declined)\nremote: GitLab: You are not allowed to push code to protected branches on this project.')).toBe(
+    'GitLab: You are not allowed to push code to protected branches on this project.; [remote rejected] (pre-receive hook declined)',
+  );
+  expect(pushRefusal('!\tHEAD:refs/heads/main\t[rejected] (fetch first)\nDone')).toBeUndefined();
+  expect(pushRefusal('!\tHEAD:refs/heads/main\t[rejected] (non-fast-forward)')).toBeUndefined();
+  expect(pushRefusal('!\tHEAD:refs/heads/main\t[remote rejected] (cannot lock ref \'refs/heads/main\': is at 1a2b but expected 3c4d)')).toBeUndefined();
+  expect(pushRefusal('!\trefs/heads/recipe/promote-prod\t[rejected] (stale info)')).toBeUndefined();
 });

@@ -246,6 +246,46 @@ function isRejection(stderr: string): boolean {
 }
 
 /**
+ * The remote's answer to a push it will never accept, whoever pushes first: a protected branch
+ * or a hook that declines it (GitHub GH006/GH013, GitLab "not allowed to push", a pre-receive
+ * hook), as opposed to a race (non-fast-forward, a stale lease, a ref locked meanwhile) that a
+ * retry on the fresh tip fixes. The remote's own words, else undefined.
+ */
+export function pushRefusal(output: string): string | undefined {
+  if (!/\[remote rejected\][^\n]*(hook declined|protected|declined)|GH006|GH013|protected branch|not allowed to (force )?push/i.test(output)) return undefined;
+  const lines = output.split('\n').map((line) => line.trim());
+  // What the remote said (its hook, the forge's protection) first, then git's own line for the ref.
+  const said = [...lines.filter((line) => line.startsWith('remote:')), ...lines.filter((line) => line.startsWith('!'))]
+    .map((line) => line.replace(/^remote:\s*/, '').replace(/^!\s*\S+\s+/, '').replace(/^error:\s*/, '').trim())
+    .filter(Boolean);
+  return [...new Set(said)].join('; ') || output.trim();
+}
+
+/** The remote refused a push to `branch` for good (protected, declined by a hook): retrying would not help. */
+export class PushRefusedError extends RecipeError {
+  readonly remote: string;
+  readonly branch: string;
+  /** The remote's words. */
+  readonly detail: string;
+  /** The commit that was refused (committed locally) and the local commit it was made on. */
+  readonly commit: string;
+  readonly base: string;
+
+  constructor(target: PushTarget, detail: string, commit: string, base: string) {
+    super(`${target.remote} refused the push to ${target.branch}: ${detail}`, {
+      exitCode: 1,
+      hint: `${target.branch} takes no direct pushes (a protected branch): the change is committed locally as ${commit.slice(0, 7)}; push it on another branch and open a pull request (git push ${target.remote} HEAD:<branch>), or ask for the right to push to ${target.branch}`,
+    });
+    this.name = 'PushRefusedError';
+    this.remote = target.remote;
+    this.branch = target.branch;
+    this.detail = detail;
+    this.commit = commit;
+    this.base = base;
+  }
+}
+
+/**
  * Applies a change, commits and pushes it. When the remote has moved meanwhile (someone else
  * pushed), fetches, moves the local branch onto the remote's tip (dropping only our own unpushed
  * commit), applies the change again to the fresh state and retries; never merges, so history stays
@@ -263,6 +303,8 @@ export async function pushWithRetry(options: PushWithRetryOptions): Promise<Push
     const pushed = await runGit(cwd, ['push', '--porcelain', '--end-of-options', target.remote, `HEAD:refs/heads/${target.branch}`]);
     if (pushed.code === 0) return { commit, attempts: attempt };
     lastError = (pushed.stderr || pushed.stdout).trim();
+    const refusal = pushRefusal(`${pushed.stdout}\n${pushed.stderr}`);
+    if (refusal !== undefined) throw new PushRefusedError(target, refusal, commit, base);
     if (!isRejection(`${pushed.stdout}\n${pushed.stderr}`)) {
       throw new RecipeError(`push to ${target.remote} ${target.branch} failed: ${lastError}`, { hint: `the change is committed locally as ${commit.slice(0, 7)}; fix access to the remote and run "git push"` });
     }

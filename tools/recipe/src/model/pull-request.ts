@@ -5,6 +5,7 @@ import type { Gates } from './environments.ts';
 import { formatDuration, type GateEvaluation } from './gates.ts';
 import { iso } from './provenance.ts';
 import { shortCommit, sourceLabel, type PromotionPlan, type ServiceChange } from './promotion.ts';
+import type { Hold } from './recipe.ts';
 
 /** GitHub refuses a body longer than this (characters); GitLab's limit is higher. */
 export const BODY_LIMIT = 65_536;
@@ -303,4 +304,55 @@ export function diffSummary(diff: string): string {
   const added = files.reduce((n, f) => n + f.added, 0);
   const removed = files.reduce((n, f) => n + f.removed, 0);
   return [`${files.length} file${files.length === 1 ? '' : 's'} changed, +${added} -${removed}:`, '', ...files.map((f) => `- \`${f.name}\` +${f.added} -${f.removed}`)].join('\n');
+}
+
+export interface HoldRequestInput {
+  environment: string;
+  /** The hold to set; null to lift `lifted`. */
+  hold: Hold | null;
+  /** The hold in place on the base branch (what an unhold lifts). */
+  lifted?: Hold;
+  baseBranch: string;
+  /** "pull request" or "merge request". */
+  noun: string;
+  titleLimit?: number;
+}
+
+/**
+ * The pull request of a hold or unhold where the base branch takes no direct pushes: who holds,
+ * why, and what merging it does.
+ */
+export function holdPullRequest(input: HoldRequestInput): PullRequestContent {
+  const { environment: env, hold, lifted, baseBranch, noun } = input;
+  const file = `releases/${env}/recipe.yaml`;
+  const limit = input.titleLimit ?? TITLE_LIMIT;
+  const cut = (text: string) => (text.length <= limit ? text : `${text.slice(0, limit - 1)}…`);
+  if (hold) {
+    const body = [
+      `## Hold ${env}`,
+      '',
+      `- **Why:** ${hold.reason}`,
+      `- **Who:** ${hold.by ?? 'unknown'}`,
+      ...(hold.since ? [`- **Since:** ${hold.since} (when \`recipe hold\` ran)`] : []),
+      ...(lifted ? [`- **Replaces:** the hold in place since ${lifted.since ?? '(unknown)'} by ${lifted.by ?? 'unknown'}: ${lifted.reason}`] : []),
+      '',
+      '## What merging does',
+      '',
+      `Merging this ${noun} writes \`hold:\` into \`${file}\` on \`${baseBranch}\`. From then on \`recipe set ${env}\` refuses to change the environment and \`recipe promote ${env}\` refuses without \`--override\`. Nothing is deployed or rolled back: ${env} keeps running what it runs now.`,
+      '',
+      `Lift it with \`recipe unhold ${env} --push\` (a ${noun} too where \`${baseBranch}\` is protected).`,
+    ].join('\n');
+    return { title: cut(`hold(${env}): ${hold.reason.split('\n')[0]}`), body: `${body}\n`, labels: ['hold', `env:${env}`], truncated: false };
+  }
+  const reason = lifted?.reason.split('\n')[0] ?? '';
+  const body = [
+    `## Unhold ${env}`,
+    '',
+    ...(lifted ? [`- **Lifts:** ${lifted.reason}`, `- **Held by:** ${lifted.by ?? 'unknown'}${lifted.since ? ` since ${lifted.since}` : ''}`] : []),
+    '',
+    '## What merging does',
+    '',
+    `Merging this ${noun} removes \`hold:\` from \`${file}\` on \`${baseBranch}\`. From then on \`recipe set ${env}\` may move the environment again (when it is \`auto\`) and \`recipe promote ${env}\` needs no \`--override\` for the hold. Nothing is deployed by this change itself.`,
+  ].join('\n');
+  return { title: cut(`unhold(${env}): ${reason ? `lift "${reason}"` : 'lift the hold'}`), body: `${body}\n`, labels: ['unhold', `env:${env}`], truncated: false };
 }

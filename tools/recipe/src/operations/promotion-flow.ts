@@ -63,15 +63,86 @@ export interface FlowResult {
 
 /** Plans at the base branch, then writes, commits, pushes and opens the pull request as `options` say. */
 export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult> {
-  const { root, env, kind, environment, dryRun, push } = options;
+  const { env, kind, environment } = options;
+  const { change, ...result } = await runBranchFlow({
+    ...options,
+    branch: promotionBranch(kind, environment),
+    async build({ dir, releases, base, titleLimit }) {
+      const planned = await options.plan(dir, releases);
+      if ('nothing' in planned) return planned;
+      const repository = releases.environments.repository;
+      await applyPlan(dir, releases, planned);
+      const paths = [recipePath(environment), fluxDir(environment)];
+      await git(dir, ['add', '-A', '--', ...paths]);
+      const diff = await git(dir, ['diff', '--cached', '--no-color', base, '--', ...paths]);
+      const content = renderPullRequest({
+        plan: planned.plan,
+        repository: { webUrl: repository.webUrl, forge: repository.forge?.type ?? 'github', baseBranch: repository.baseBranch },
+        ...(await serviceHistory(dir, releases, planned.plan)),
+        ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
+        manifestDiff: await renderedDiff(dir, releases, planned.plan, env, diff),
+        gates: releases.environments.environments.find((e) => e.name === environment)?.gates ?? {},
+        ...(titleLimit === undefined ? {} : { titleLimit }),
+      });
+      return { plan: planned.plan, paths, content, message: commitMessage(content, planned.plan) };
+    },
+  });
+  return { ...(change ? { plan: change.plan, content: change.content } : {}), ...result };
+}
+
+/** A change written in the worktree at the base: what to commit, with which message, and the pull request that carries it. */
+export interface BranchChange {
+  /** Relative to the repository root; only these are committed. */
+  paths: string[];
+  message: string;
+  content: PullRequestContent;
+}
+
+export interface BuildContext {
+  /** The temporary worktree, releases/ checked out at `base`. */
+  dir: string;
+  releases: Releases;
+  base: string;
+  /** The remote branch's commit (fetched, so its files can be read), or '' when it does not exist. */
+  existing: string;
+  /** The configured forge's longest title. */
+  titleLimit?: number;
+}
+
+export interface BranchFlowOptions<C extends BranchChange> {
+  root: string;
+  /** The process environment: forge tokens, HELM, GitLab CI's variables. */
+  env: NodeJS.ProcessEnv;
+  /** recipe/<kind>-<env>: the branch the change is pushed to and the pull request is opened from. */
+  branch: string;
+  dryRun: boolean;
+  push: boolean;
+  /** Writes the change into the worktree at the base, or says why there is nothing to do. */
+  build: (context: BuildContext) => Promise<{ nothing: string } | C>;
+  backoffMs?: number;
+  /** Progress for people (stderr): forge requests being retried. */
+  progress?: (line: string) => void;
+  /** Base of the forge's retry backoff (tests make it small). */
+  forgeRetryBaseMs?: number;
+}
+
+export type BranchFlowResult<C extends BranchChange> = Omit<FlowResult, 'plan' | 'content'> & { change?: C };
+
+/**
+ * The mechanics promote, rollback and holds by pull request share: build the change in a
+ * temporary worktree at the remote's base branch, commit it on `branch`, push it with a lease,
+ * open or update the pull request, and start over on a fresh base when another run got there first.
+ */
+export async function runBranchFlow<C extends BranchChange>(options: BranchFlowOptions<C>): Promise<BranchFlowResult<C>> {
+  const { root, env, branch, dryRun, push } = options;
   const releases = await loadReleases(root);
   const repository = releases.environments.repository;
-  const branch = promotionBranch(kind, environment);
   const usePush = push && !dryRun;
   const hasRemote = (await runGit(root, ['remote', 'get-url', REMOTE])).code === 0;
   if (usePush && !hasRemote) throw new RecipeError(`the repository has no remote "${REMOTE}" to push ${branch} to`, { hint: `add it (git remote add ${REMOTE} <url>), or pass --no-push to commit locally` });
   // A dry run plans against what a real run would build on: the remote's base when there is one.
   const fetchBase = push && hasRemote;
+  const titleLimit = repository.forge ? forgeTraits(repository.forge).titleLimit : undefined;
 
   const worktree = await mkdtemp(path.join(tmpdir(), 'recipe-worktree-'));
   let created = false;
@@ -85,6 +156,7 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
         return baseCommit(root, repository.baseBranch, false);
       });
       const lease = usePush ? await remoteBranch(root, branch) : '';
+      if (lease) await runGit(root, ['fetch', '--quiet', REMOTE, lease]);
       if (!created) {
         await git(root, ['worktree', 'add', '--quiet', '--no-checkout', '--detach', worktree, base]);
         created = true;
@@ -95,34 +167,21 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
       await rm(path.join(worktree, RELEASES), { recursive: true, force: true });
       await git(worktree, ['checkout', '--quiet', base, '--', RELEASES]);
       const releasesAtBase = await loadReleases(worktree);
-      const planned = await options.plan(worktree, releasesAtBase);
-      if ('nothing' in planned) return { branch, attempts: attempt, nothing: planned.nothing };
-
-      await applyPlan(worktree, releasesAtBase, planned);
-      const paths = [recipePath(environment), fluxDir(environment)];
-      await git(worktree, ['add', '-A', '--', ...paths]);
-      const diff = await git(worktree, ['diff', '--cached', '--no-color', base, '--', ...paths]);
-      const content = renderPullRequest({
-        plan: planned.plan,
-        repository: { webUrl: repository.webUrl, forge: repository.forge?.type ?? 'github', baseBranch: repository.baseBranch },
-        ...(await serviceHistory(worktree, releasesAtBase, planned.plan)),
-        ...(planned.evaluation ? { evaluation: planned.evaluation } : {}),
-        manifestDiff: await renderedDiff(worktree, releasesAtBase, planned.plan, env, diff),
-        gates: releasesAtBase.environments.environments.find((e) => e.name === environment)?.gates ?? {},
-        ...(repository.forge ? { titleLimit: forgeTraits(repository.forge).titleLimit } : {}),
-      });
-      if (dryRun) return { plan: planned.plan, branch, content, attempts: attempt, ...(baseNote ? { baseNote } : {}) };
+      const change = await options.build({ dir: worktree, releases: releasesAtBase, base, existing: lease, ...(titleLimit === undefined ? {} : { titleLimit }) });
+      if ('nothing' in change) return { branch, attempts: attempt, nothing: change.nothing };
+      if (dryRun) return { change, branch, attempts: attempt, ...(baseNote ? { baseNote } : {}) };
 
       // Ask for the token, and prove it with one cheap call, before anything is pushed (after the gates, which need none).
-      const token = usePush && repository.forge ? forgeToken(repository.forge, env) : undefined;
+      const forgeConfig = usePush ? repository.forge : undefined;
+      const token = forgeConfig ? forgeToken(forgeConfig, env) : undefined;
       const retryBaseMs = options.forgeRetryBaseMs ?? (Number(env.RECIPE_FORGE_RETRY_BASE_MS) || undefined);
-      const forge = repository.forge && token ? await openForge(repository.forge, token, { ...(options.progress ? { onRetry: options.progress } : {}), ...(retryBaseMs === undefined ? {} : { retryBaseMs }) }) : undefined;
+      const forge = forgeConfig && token ? await openForge(forgeConfig, token, { ...(options.progress ? { onRetry: options.progress } : {}), ...(retryBaseMs === undefined ? {} : { retryBaseMs }) }) : undefined;
       if (forge && attempt === 1) await forge.checkAccess();
-      let commit = await commitPaths(worktree, paths, commitMessage(content, planned.plan));
+      let commit = await commitPaths(worktree, change.paths, change.message);
       if (!push) {
         const checkedOut = await runGit(root, ['branch', '--force', branch, commit]);
         if (checkedOut.code !== 0) throw new RecipeError(`cannot move the local branch ${branch}: ${checkedOut.stderr.trim()}`, { hint: `switch away from ${branch} and run the command again` });
-        return { plan: planned.plan, branch, commit, content, attempts: attempt };
+        return { change, branch, commit, attempts: attempt };
       }
 
       // A rerun with nothing new: the branch already holds this exact tree on this base. Pushing
@@ -141,7 +200,7 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
       let pullRequest: PullRequestResult | undefined;
       if (forge) {
         try {
-          pullRequest = await forge.upsertPullRequest({ head: branch, base: repository.baseBranch, title: content.title, body: content.body, labels: content.labels });
+          pullRequest = await forge.upsertPullRequest({ head: branch, base: repository.baseBranch, title: change.content.title, body: change.content.body, labels: change.content.labels });
         } catch (error) {
           throw pushedButNoPullRequest(error, branch, commit, repository);
         }
@@ -151,9 +210,9 @@ export async function runPromotionFlow(options: FlowOptions): Promise<FlowResult
         await backoff(options.backoffMs ?? 150, attempt);
         continue;
       }
-      return { plan: planned.plan, branch, commit, content, attempts: attempt, ...(unchanged ? { unchanged } : {}), ...(pullRequest ? { pullRequest, forge: repository.forge!.type } : {}) };
+      return { change, branch, commit, attempts: attempt, ...(unchanged ? { unchanged } : {}), ...(pullRequest ? { pullRequest, forge: repository.forge!.type } : {}) };
     }
-    throw new RecipeError(`${branch} kept moving on ${REMOTE}: gave up after ${ATTEMPTS} attempts`, { exitCode: 1, hint: 'another promotion of the same environment is running; run the command again when it is done' });
+    throw new RecipeError(`${branch} kept moving on ${REMOTE}: gave up after ${ATTEMPTS} attempts`, { exitCode: 1, hint: `another run for the same branch is running; run the command again when it is done` });
   } finally {
     if (created) await runGit(root, ['worktree', 'remove', '--force', worktree]);
     await rm(worktree, { recursive: true, force: true });
@@ -174,7 +233,6 @@ async function baseCommit(root: string, baseBranch: string, fetch: boolean): Pro
 
 /** True when `existing` (the remote branch) sits on `base` and holds the same tree as `commit`. */
 async function sameChange(root: string, existing: string, commit: string, base: string): Promise<boolean> {
-  await runGit(root, ['fetch', '--quiet', REMOTE, existing]);
   const [a, b, parent] = await Promise.all([
     runGit(root, ['rev-parse', '--verify', '--quiet', `${existing}^{tree}`]),
     runGit(root, ['rev-parse', '--verify', '--quiet', `${commit}^{tree}`]),
