@@ -1,7 +1,7 @@
 // GitHub (and GitHub Enterprise, through its API URL) via @octokit/rest.
 import type { Octokit } from '@octokit/rest';
 import { RecipeError } from '../model/errors.ts';
-import { forgeError, networkDetail, registerForge, withRetries, type Forge, type ForgeConfig, type ForgeTraits, type OpenOptions, type PullRequestRequest, type PullRequestResult } from './forge.ts';
+import { forgeError, networkDetail, registerForge, withRetries, type Forge, type ResolvedForgeConfig, type ForgeTraits, type OpenOptions, type PullRequestRequest, type PullRequestResult } from './forge.ts';
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -26,7 +26,7 @@ export class GitHubForge implements Forge {
   readonly #project: string;
   readonly #options: OpenOptions;
 
-  constructor(OctokitClass: typeof Octokit, config: ForgeConfig, token: string, options: OpenOptions = {}) {
+  constructor(OctokitClass: typeof Octokit, config: ResolvedForgeConfig, token: string, options: OpenOptions = {}) {
     this.#options = options;
     const [owner, repo, ...rest] = config.project.split('/');
     if (!owner || !repo || rest.length > 0) {

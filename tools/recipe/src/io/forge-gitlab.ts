@@ -1,6 +1,6 @@
 // GitLab (gitlab.com or self-hosted, through its API URL) via @gitbeaker/rest: merge requests.
 import type { Gitlab } from '@gitbeaker/rest';
-import { forgeError, networkDetail, registerForge, withRetries, type Forge, type ForgeConfig, type ForgeTraits, type OpenOptions, type PullRequestRequest, type PullRequestResult } from './forge.ts';
+import { forgeError, networkDetail, registerForge, withRetries, type Forge, type ResolvedForgeConfig, type ForgeTraits, type OpenOptions, type PullRequestRequest, type PullRequestResult } from './forge.ts';
 
 const traits: ForgeTraits = {
   name: 'GitLab',
@@ -34,7 +34,7 @@ export class GitLabForge implements Forge {
   readonly #project: string;
   readonly #options: OpenOptions;
 
-  constructor(GitlabClass: typeof Gitlab, config: ForgeConfig, token: string, options: OpenOptions = {}) {
+  constructor(GitlabClass: typeof Gitlab, config: ResolvedForgeConfig, token: string, options: OpenOptions = {}) {
     this.#project = config.project;
     this.#options = options;
     this.#apiUrl = (config.apiUrl ?? 'https://gitlab.com/api/v4').replace(/\/+$/, '');

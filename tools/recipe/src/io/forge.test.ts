@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecipeError } from '../model/errors.ts';
 import { startFakeGitHub, startFakeGitLab, type FakeForge } from '../test-support/fake-forge.ts';
-import { forgeToken, openForge, type ForgeConfig, type PullRequestRequest } from './forges.ts';
+import { forgeToken, openForge, type PullRequestRequest, type ResolvedForgeConfig } from './forges.ts';
 
 const request: PullRequestRequest = {
   head: 'recipe/promote-prod',
@@ -42,7 +42,7 @@ describe.each(cases)('$name forge', ({ start, type }) => {
   async function setup(options: Parameters<typeof start>[0] = {}) {
     const fake = await start(options);
     fakes.push(fake);
-    const config: ForgeConfig = { type, apiUrl: fake.apiUrl, project: 'acme/platform' };
+    const config: ResolvedForgeConfig = { type, apiUrl: fake.apiUrl, project: 'acme/platform' };
     return { fake, config, forge: await openForge(config, fake.token) };
   }
 

@@ -7,6 +7,8 @@ import { RecipeError } from '../model/errors.ts';
 /** `repository.forge` in environments.yaml (its schema is the source): type, apiUrl (default: the public service; GitLab with or without `/api/v4`), project (owner/repo or group/project). */
 export type ForgeConfig = NonNullable<Repository['forge']>;
 export type ForgeType = ForgeConfig['type'];
+/** The forge with its project known: from environments.yaml, else (GitLab CI) from the pipeline's variables. */
+export type ResolvedForgeConfig = ForgeConfig & { project: string };
 
 export interface PullRequestRequest {
   /** The branch carrying the change (same repository). */
@@ -65,7 +67,7 @@ export interface OpenOptions {
 /** What an adapter registers under its `repository.forge.type`. */
 export interface ForgeProvider extends ForgeTraits {
   /** Builds the client; may import its library lazily so that loading the adapter stays cheap. */
-  open(config: ForgeConfig, token: string, options?: OpenOptions): Promise<Forge>;
+  open(config: ResolvedForgeConfig, token: string, options?: OpenOptions): Promise<Forge>;
 }
 
 const providers = new Map<string, ForgeProvider>();
@@ -87,13 +89,34 @@ function provider(config: ForgeConfig): ForgeProvider {
   return found;
 }
 
+/**
+ * The forge as configured, with what GitLab CI says about its own pipeline as defaults when
+ * running there (GITLAB_CI=true): CI_API_V4_URL (else CI_SERVER_URL + /api/v4) for apiUrl and
+ * CI_PROJECT_PATH for project. What environments.yaml says wins.
+ */
+export function resolveForgeConfig(config: ForgeConfig, env: NodeJS.ProcessEnv): ResolvedForgeConfig {
+  const inGitLabCi = config.type === 'gitlab' && env.GITLAB_CI === 'true';
+  const ciApiUrl = inGitLabCi ? env.CI_API_V4_URL || (env.CI_SERVER_URL ? `${env.CI_SERVER_URL.replace(/\/+$/, '')}/api/v4` : undefined) : undefined;
+  const apiUrl = config.apiUrl ?? ciApiUrl;
+  const project = config.project ?? (inGitLabCi ? env.CI_PROJECT_PATH || undefined : undefined);
+  if (!project) {
+    const { name, noun } = provider(config);
+    throw new RecipeError(`no project to open the ${noun} on: repository.forge.project is not set${config.type === 'gitlab' ? ' and CI_PROJECT_PATH is not there (not running in GitLab CI)' : ''}`, {
+      file: 'releases/environments.yaml',
+      field: 'repository.forge.project',
+      hint: `add "project: <group/project>" under repository.forge with the project's path on ${name}, e.g. project: acme/platform${config.type === 'gitlab' ? '; in a GitLab CI job it may be left out (CI_PROJECT_PATH)' : ''}`,
+    });
+  }
+  return { ...config, project, ...(apiUrl ? { apiUrl } : {}) };
+}
+
 /** The token for the forge, or a RecipeError naming the variable to set. */
 export function forgeToken(config: ForgeConfig, env: NodeJS.ProcessEnv): string {
   const { name, tokenVariable, noun } = provider(config);
   const token = env[tokenVariable];
   if (!token) {
     throw new RecipeError(`${tokenVariable} is not set: a token is needed to open the ${noun} on ${name}`, {
-      hint: `export ${tokenVariable}=<a token allowed to open ${noun}s on ${config.project}>, or pass --no-push to commit locally only`,
+      hint: `export ${tokenVariable}=<a token allowed to open ${noun}s on ${config.project ?? 'the project'}>, or pass --no-push to commit locally only`,
     });
   }
   return token;
@@ -105,7 +128,7 @@ export function forgeTraits(config: ForgeConfig): ForgeTraits {
   return traits;
 }
 
-export async function openForge(config: ForgeConfig, token: string, options: OpenOptions = {}): Promise<Forge> {
+export async function openForge(config: ResolvedForgeConfig, token: string, options: OpenOptions = {}): Promise<Forge> {
   return provider(config).open(config, token, options);
 }
 

@@ -2,5 +2,5 @@
 import './forge-github.ts';
 import './forge-gitlab.ts';
 
-export { forgeToken, forgeTraits, openForge } from './forge.ts';
-export type { Forge, ForgeConfig, ForgeTraits, ForgeType, OpenOptions, PullRequestRequest, PullRequestResult } from './forge.ts';
+export { forgeToken, forgeTraits, openForge, resolveForgeConfig } from './forge.ts';
+export type { Forge, ForgeConfig, ResolvedForgeConfig, ForgeTraits, ForgeType, OpenOptions, PullRequestRequest, PullRequestResult } from './forge.ts';

@@ -103,3 +103,12 @@ test('a baseBranch that git would read as more than a branch name is refused at 
   const text = environmentsYaml.replace('  baseBranch: main\n', '  baseBranch: release/2026.12\n');
   expect(check(text).value!.repository.baseBranch).toBe('release/2026.12');
 });
+
+test('repository.forge.project may be left out for GitLab (GitLab CI names the project) but not for GitHub', () => {
+  const gitlab = check(environmentsYaml.replace('    type: github\n    apiUrl: http://127.0.0.1:1/api\n    project: acme/platform\n', '    type: gitlab\n'));
+  expect(gitlab.problems).toEqual([]);
+  expect(gitlab.value!.repository.forge).toEqual({ type: 'gitlab' });
+  const [problem, ...rest] = check(environmentsYaml.replace('    project: acme/platform\n', '')).problems;
+  expect(rest).toEqual([]);
+  expect(problem!.format()).toBe('releases/environments.yaml:8:5: repository.forge: missing required field "project"\n  fix: add "project:" with the GitHub repository as owner/repo, e.g. acme/platform');
+});

@@ -43,13 +43,16 @@ export const environmentsSchema = {
         forge: {
           type: 'object',
           additionalProperties: false,
-          required: ['type', 'project'],
+          required: ['type'],
           description: 'the forge pull requests are opened on: type, apiUrl, project',
           properties: {
             type: { enum: ['github', 'gitlab'], description: 'github or gitlab' },
-            apiUrl: { type: 'string', minLength: 1, description: 'the API URL, e.g. https://api.github.com' },
-            project: { type: 'string', minLength: 1, description: 'owner/repo (GitHub) or group/project (GitLab)' },
+            apiUrl: { type: 'string', minLength: 1, description: 'the API URL, e.g. https://api.github.com (GitLab in GitLab CI: default CI_API_V4_URL)' },
+            project: { type: 'string', minLength: 1, description: 'owner/repo (GitHub, required) or group/project (GitLab; in GitLab CI default CI_PROJECT_PATH)' },
           },
+          // GitLab CI names the pipeline's project (CI_PROJECT_PATH); GitHub needs it written here.
+          if: { properties: { type: { const: 'github' } } },
+          then: { required: ['project'], properties: { project: { description: 'the GitHub repository as owner/repo, e.g. acme/platform' } } },
         },
       },
     },
@@ -239,6 +242,8 @@ export function schemaProblems(yaml: YamlFile, schema: object): RecipeError[] {
   for (const error of validate.errors ?? []) {
     // propertyNames reports the name and again through its inner keyword; keep the outer one.
     if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
+    // if/then reports what "then" requires, and again that "then" failed; keep the first.
+    if (error.keyword === 'if') continue;
     const { path, message, hint, key } = describe(error);
     problems.push(problemAt(yaml, path, message, hint, { key }));
   }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { commitPaths, git, runGit } from '../io/git.ts';
 import { findHelm } from '../io/helm.ts';
 import { renderCacheDir } from '../io/render-cache.ts';
-import { forgeToken, forgeTraits, openForge, type PullRequestResult } from '../io/forges.ts';
+import { forgeToken, forgeTraits, openForge, resolveForgeConfig, type PullRequestResult } from '../io/forges.ts';
 import { fluxDir, loadReleases, recipePath, RELEASES, writeFilesAtomically, type Releases } from '../io/releases.ts';
 import { serviceDeltas, type ConventionalCommit } from '../model/changelog.ts';
 import { RecipeError } from '../model/errors.ts';
@@ -172,7 +172,7 @@ export async function runBranchFlow<C extends BranchChange>(options: BranchFlowO
       if (dryRun) return { change, branch, attempts: attempt, ...(baseNote ? { baseNote } : {}) };
 
       // Ask for the token, and prove it with one cheap call, before anything is pushed (after the gates, which need none).
-      const forgeConfig = usePush ? repository.forge : undefined;
+      const forgeConfig = usePush && repository.forge ? resolveForgeConfig(repository.forge, env) : undefined;
       const token = forgeConfig ? forgeToken(forgeConfig, env) : undefined;
       const retryBaseMs = options.forgeRetryBaseMs ?? (Number(env.RECIPE_FORGE_RETRY_BASE_MS) || undefined);
       const forge = forgeConfig && token ? await openForge(forgeConfig, token, { ...(options.progress ? { onRetry: options.progress } : {}), ...(retryBaseMs === undefined ? {} : { retryBaseMs }) }) : undefined;
