@@ -1,10 +1,12 @@
+import { changedFilesSince, git, runGit } from '../io/git.ts';
 import { readGitFacts } from '../io/git-facts.ts';
-import { listTrustedSnapshots } from '../io/snapshot-store.ts';
+import { listSnapshots, listTrustedSnapshots, SNAPSHOTS } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
-import { chooseSnapshot } from '../model/gates.ts';
+import { chooseSnapshot, type GateEvaluation } from '../model/gates.ts';
 import { nothingToChange, planPromotion, promotionBranch } from '../model/promotion.ts';
-import { runPromotionFlow, type FlowResult } from './promotion-flow.ts';
+import { idMatches, latestVerification, snapshotsOf, type Snapshot } from '../model/snapshot.ts';
+import { REMOTE, runPromotionFlow, type FlowResult } from './promotion-flow.ts';
 
 export interface PromoteOptions {
   root: string;
@@ -32,13 +34,14 @@ export interface PromoteOptions {
 export async function promote(options: PromoteOptions): Promise<FlowResult> {
   const { environment: envName, override } = options;
   const only = options.only ?? [];
+  const push = options.push ?? true;
   return runPromotionFlow({
     root: options.root,
     env: options.env,
     kind: 'promote',
     environment: envName,
     dryRun: Boolean(options.dryRun),
-    push: options.push ?? true,
+    push,
     ...(options.progress ? { progress: options.progress } : {}),
     async plan(dir, releases) {
       const env = findEnvironment(releases.environments, envName);
@@ -48,7 +51,24 @@ export async function promote(options: PromoteOptions): Promise<FlowResult> {
       const snapshots = await listTrustedSnapshots(dir);
       // Gates judge by git (the base branch's history), not by the times written in the files.
       const facts = await readGitFacts(dir, { base: 'HEAD', baseBranch: releases.environments.repository.baseBranch, environments: [env.from], snapshots });
-      const evaluation = chooseSnapshot({ name: env.name, from: env.from, gates: env.gates }, snapshots, new Date(), options.snapshot, facts);
+      const from = env.from;
+      const where = `${push ? `${REMOTE}/` : ''}${releases.environments.repository.baseBranch}`;
+      let evaluation: GateEvaluation;
+      try {
+        evaluation = chooseSnapshot({ name: env.name, from, gates: env.gates }, snapshots, new Date(), options.snapshot, facts);
+      } catch (error) {
+        // Promotions build on the base branch: a snapshot recorded here and never pushed is not there.
+        const local = error instanceof RecipeError && error.message.startsWith('no snapshot') ? await unpushedSnapshot(options.root, dir, snapshots, from, options.snapshot) : undefined;
+        if (!local) throw error;
+        throw new RecipeError(`${error instanceof RecipeError ? error.message : String(error)} on ${where}: ${describeLocal(local, from, push, options.snapshot !== undefined)}`, { exitCode: 1, cause: error, hint: pushHint(local, from, env.name, push) });
+      }
+      if (options.snapshot === undefined) {
+        const newer = await unpushedSnapshot(options.root, dir, snapshots, from);
+        if (newer && newer.snapshot.id !== evaluation.snapshot.id) {
+          const hint = pushHint(newer, from, env.name, push);
+          options.progress?.(`note: ${describeLocal(newer, from, push)}; this promotes ${evaluation.snapshot.id.slice(0, 12)}, the newest on ${where} that passes the gates. ${hint[0]!.toUpperCase()}${hint.slice(1)}`);
+        }
+      }
       const current = releases.recipes.get(env.name)!.recipe;
       const plan = planPromotion({
         environment: env.name,
@@ -66,4 +86,46 @@ export async function promote(options: PromoteOptions): Promise<FlowResult> {
       return { plan, evaluation };
     },
   });
+}
+
+/** A snapshot of `from` in the checkout that the base branch lacks (or holds an older record of), and the local commit that has it, if committed. */
+interface LocalSnapshot {
+  snapshot: Snapshot;
+  /** When it was recorded in `from` (its newest record there). */
+  at: string;
+  /** The local commit that recorded it; undefined when it is not committed. */
+  commit?: string;
+}
+
+/**
+ * The newest snapshot of `from` recorded in the checkout at `root` but not on the base (checked
+ * out at `dir`): what `recipe snapshot` without --push leaves. Cheap when there is none: git
+ * names the changed files first, and only then are the checkout's snapshots read.
+ */
+async function unpushedSnapshot(root: string, dir: string, atBase: Snapshot[], from: string, id?: string): Promise<LocalSnapshot | undefined> {
+  const base = (await git(dir, ['rev-parse', 'HEAD'])).trim();
+  if ((await changedFilesSince(root, base, SNAPSHOTS).catch(() => [])).length === 0) return undefined;
+  const known = new Map(atBase.map((snapshot) => [snapshot.id, latestVerification(snapshot, from)?.at]));
+  const { snapshots } = await listSnapshots(root);
+  const newest = snapshotsOf(snapshots, from).find((snapshot) => {
+    if (id !== undefined && !idMatches(snapshot.id, id)) return false;
+    const at = latestVerification(snapshot, from)!.at;
+    const there = known.get(snapshot.id);
+    return there === undefined || at > there;
+  });
+  if (!newest) return undefined;
+  const dirty = (await runGit(root, ['status', '--porcelain', '--', SNAPSHOTS])).stdout.trim() !== '';
+  const commit = dirty ? '' : (await runGit(root, ['log', '-1', '--format=%h', 'HEAD', '--not', base, '--', SNAPSHOTS])).stdout.trim();
+  return { snapshot: newest, at: latestVerification(newest, from)!.at, ...(commit ? { commit } : {}) };
+}
+
+function describeLocal(local: LocalSnapshot, from: string, push: boolean, named = false): string {
+  const where = local.commit ? `committed locally in ${local.commit}` : 'in your checkout, not committed';
+  return `${named ? 'snapshot' : `the newest snapshot of ${from},`} ${local.snapshot.id.slice(0, 12)} (recorded ${local.at}${named ? ` in ${from}` : ''}) is ${where} and ${push ? `not pushed to ${REMOTE}` : 'not on the base branch'}`;
+}
+
+function pushHint(local: LocalSnapshot, from: string, env: string, push: boolean): string {
+  const then = `then run "recipe promote ${env}" again`;
+  if (local.commit) return push ? `push it with "git push", ${then}` : `move it onto the base branch, ${then}`;
+  return `commit and push it (git add ${SNAPSHOTS} && git commit -m "chore(releases): snapshot ${from}" && git push), ${then}; next time "recipe snapshot ${from} --push" records and pushes in one step`;
 }
