@@ -36,6 +36,6 @@ export { recordSnapshot, combination, recipeCommit, writeSnapshot, parseChecks, 
 export { promote, type PromoteOptions } from './operations/promote.ts';
 export { rollback, type RollbackOptions } from './operations/rollback.ts';
 export { runPromotionFlow, type FlowOptions, type FlowResult, type Planned } from './operations/promotion-flow.ts';
-export { changeHold, type HoldOptions, type HoldOutcome } from './operations/hold.ts';
+export { changeHold, type HoldMode, type HoldOptions, type HoldOutcome } from './operations/hold.ts';
 export { gatherBoard, writeBoard, readinessOf, type BoardOptions, type BoardSite } from './operations/board.ts';
 export { notifyEnvironment, type Delivery } from './operations/notify.ts';

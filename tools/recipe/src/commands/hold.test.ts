@@ -141,6 +141,20 @@ describe('hold on a protected base branch', () => {
     expect(checkout()).toEqual(before);
   });
 
+  test('by pull request without the forge token: says which variable, or --direct, before anything is pushed', async () => {
+    const before = checkout();
+    const { code, stderr } = await recipe(['hold', 'dev', '--reason', 'INC-46', '--pull-request'], { GITHUB_TOKEN: '' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('GITHUB_TOKEN is not set: a token is needed to open the pull request on GitHub');
+    expect(stderr).toContain('or pass --direct if you may push to main');
+    const fallback = await recipe(['hold', 'dev', '--reason', 'INC-46', '--push'], { GITHUB_TOKEN: '' });
+    expect(fallback.code).toBe(2);
+    expect(fallback.stderr).toContain('GITHUB_TOKEN is not set');
+    expect(fallback.stderr).toContain('main refused the direct push, so this goes by pull request');
+    expect(remoteHas('refs/heads/recipe/hold-dev')).toBe(false);
+    expect(checkout()).toEqual(before);
+  });
+
   test('--pull-request and --direct together are a usage error', async () => {
     const { code, stderr } = await recipe(['hold', 'dev', '--reason', 'x', '--pull-request', '--direct']);
     expect(code).toBe(2);

@@ -111,12 +111,12 @@ export function resolveForgeConfig(config: ForgeConfig, env: NodeJS.ProcessEnv):
 }
 
 /** The token for the forge, or a RecipeError naming the variable to set. */
-export function forgeToken(config: ForgeConfig, env: NodeJS.ProcessEnv): string {
+export function forgeToken(config: ForgeConfig, env: NodeJS.ProcessEnv, otherwise = 'pass --no-push to commit locally only'): string {
   const { name, tokenVariable, noun } = provider(config);
   const token = env[tokenVariable];
   if (!token) {
     throw new RecipeError(`${tokenVariable} is not set: a token is needed to open the ${noun} on ${name}`, {
-      hint: `export ${tokenVariable}=<a token allowed to open ${noun}s on ${config.project ?? 'the project'}>, or pass --no-push to commit locally only`,
+      hint: `export ${tokenVariable}=<a token allowed to open ${noun}s on ${config.project ?? 'the project'}>, or ${otherwise}`,
     });
   }
   return token;

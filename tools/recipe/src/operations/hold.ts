@@ -99,7 +99,7 @@ export async function changeHold(options: HoldOptions): Promise<HoldOutcome> {
       });
     }
     options.progress?.(`${error.remote} refused the direct push to ${error.branch} (${error.detail}): opening a ${forgeTraits(forge).noun} instead`);
-    return { ...(await holdByPullRequest(options)), refused: error.detail };
+    return { ...(await holdByPullRequest(options, true)), refused: error.detail };
   }
 }
 
@@ -146,7 +146,7 @@ async function holdInCheckout(options: HoldOptions, releases: Releases): Promise
  * request mechanics as a promotion. A rerun with the same reason keeps the `since` already on the
  * branch, so it builds the same tree and pushes nothing.
  */
-async function holdByPullRequest(options: HoldOptions): Promise<HoldOutcome> {
+async function holdByPullRequest(options: HoldOptions, refused = false): Promise<HoldOutcome> {
   const { root, hold } = options;
   const releases = await loadReleases(root);
   const env = findEnvironment(releases.environments, options.environment).name;
@@ -160,6 +160,9 @@ async function holdByPullRequest(options: HoldOptions): Promise<HoldOutcome> {
     dryRun: false,
     push: true,
     ...(options.progress ? { progress: options.progress } : {}),
+    withoutToken: refused
+      ? `ask someone with the token: ${releases.environments.repository.baseBranch} refused the direct push, so this goes by ${noun}`
+      : `pass --direct if you may push to ${releases.environments.repository.baseBranch}`,
     async build({ dir, releases: atBase, existing, titleLimit }) {
       const baseBranch = atBase.environments.repository.baseBranch;
       const current = atBase.recipes.get(env);

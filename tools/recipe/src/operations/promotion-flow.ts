@@ -124,6 +124,8 @@ export interface BranchFlowOptions<C extends BranchChange> {
   progress?: (line: string) => void;
   /** Base of the forge's retry backoff (tests make it small). */
   forgeRetryBaseMs?: number;
+  /** What else to do when the forge's token is not set (default: --no-push). */
+  withoutToken?: string;
 }
 
 export type BranchFlowResult<C extends BranchChange> = Omit<FlowResult, 'plan' | 'content'> & { change?: C };
@@ -173,7 +175,7 @@ export async function runBranchFlow<C extends BranchChange>(options: BranchFlowO
 
       // Ask for the token, and prove it with one cheap call, before anything is pushed (after the gates, which need none).
       const forgeConfig = usePush && repository.forge ? resolveForgeConfig(repository.forge, env) : undefined;
-      const token = forgeConfig ? forgeToken(forgeConfig, env) : undefined;
+      const token = forgeConfig ? forgeToken(forgeConfig, env, ...(options.withoutToken ? [options.withoutToken] : [])) : undefined;
       const retryBaseMs = options.forgeRetryBaseMs ?? (Number(env.RECIPE_FORGE_RETRY_BASE_MS) || undefined);
       const forge = forgeConfig && token ? await openForge(forgeConfig, token, { ...(options.progress ? { onRetry: options.progress } : {}), ...(retryBaseMs === undefined ? {} : { retryBaseMs }) }) : undefined;
       if (forge && attempt === 1) await forge.checkAccess();
