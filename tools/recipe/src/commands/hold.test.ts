@@ -185,6 +185,16 @@ describe('hold on a protected base branch', () => {
   });
 });
 
+test('recipe set --push reports a protected branch at once instead of retrying it as a race', async () => {
+  const head = repo.git(['rev-parse', 'HEAD']);
+  const { code, stderr } = await recipe(['set', 'dev', `web=${repo.commits.web[0]}`, '--push']);
+  expect(code).toBe(1);
+  expect(stderr).toContain('origin refused the push to main: GitLab: You are not allowed to push code to protected branches on this project.');
+  expect(stderr).toMatch(/the change is committed locally as [0-9a-f]{7}; push it on another branch and open a pull request/);
+  expect(stderr).not.toContain('rejected 5 times');
+  repo.git(['reset', '-q', '--hard', head]);
+});
+
 describe('hold on a protected base branch without a forge, and on GitLab', () => {
   test('without repository.forge the refusal says how to configure one or to use --pull-request, and changes nothing', async () => {
     configure((text) => text.replace(/ {2}forge:\n(?: {4}.*\n)+/, ''), 'chore(releases): no forge');
