@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ default:
   history: { summary: 'who changed what in an environment, when, through which pull request', load: () => import('./commands/history.ts') },
   verify: { summary: "compare the live cluster with an environment's recipe: images, rollouts, Flux readiness", load: () => import('./commands/verify.ts') },
   snapshot: { summary: 'verify an environment, then record its combination as a snapshot with evidence', load: () => import('./commands/snapshot.ts') },
+  snapshots: { summary: 'keep releases/snapshots/ small: migrate old files to format 2, prune by the retention policy', load: () => import('./commands/snapshots.ts') },
   promote: { summary: 'fill an environment from a snapshot of the one before it, by pull request, through its gates', load: () => import('./commands/promote.ts') },
   rollback: { summary: 'put an environment back to an earlier recipe or snapshot, by pull request, and hold it', load: () => import('./commands/rollback.ts') },
   hold: { summary: 'freeze an environment: recipe set refuses to move it until recipe unhold', load: () => import('./commands/hold.ts') },

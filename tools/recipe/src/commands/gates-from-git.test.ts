@@ -177,19 +177,20 @@ describe('snapshots edited by hand', () => {
     expect(lint.stdout).toMatch(new RegExp(`error: ${file}:${lineOf(file, /^createdAt: /)}:\\d+: createdAt: createdAt \\S+ is not the time of the first verification`));
   });
 
-  test('editing the services: lint names the id line, and promote refuses with exit 2 naming the file', async () => {
+  test('pointing the snapshot at another combination: lint names the recipe.commit line, and promote refuses with exit 2 naming the file', async () => {
+    await landOnStaging(repo.commits.records[2]!);
     const { file } = await snapshotStaging();
-    const { web } = stagingCommits();
-    editAndLand(file, (text) => text.replace(`commit: ${web}`, `commit: ${repo.commits.web[1]}`));
+    // A format 2 snapshot's services are those of staging at recipe.commit: at the seed commit staging ran records[1].
+    editAndLand(file, (text) => text.replace(/^( {2}commit: )[0-9a-f]{40}$/m, `$1${repo.head}`));
     const lint = await recipe(['lint']);
     expect(lint.code).toBe(1);
-    expect(lint.stdout).toContain(`error: ${file}:${lineOf(file, /^id: /)}:`);
+    expect(lint.stdout).toContain(`error: ${file}:${lineOf(file, /^ {2}commit: /)}:`);
     expect(lint.stdout).toContain('content does not hash to the id');
     const { code, stdout, stderr } = await recipe(['promote', 'prod', '--dry-run']);
     expect(code).toBe(2);
     expect(stdout).not.toContain('nothing to change');
     expect(stderr).toContain(`refusing to choose among snapshots while ${file} is not what "recipe snapshot" wrote`);
-    expect(stderr).toContain(`${file}:${lineOf(file, /^id: /)}:`);
+    expect(stderr).toContain(`${file}:${lineOf(file, /^ {2}commit: /)}:`);
   });
 
   test('pointing the verification at a releases commit that did not run the snapshot: lint names the line, promote refuses', async () => {

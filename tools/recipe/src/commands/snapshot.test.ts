@@ -84,18 +84,21 @@ describe('recipe snapshot', () => {
     expect(stdout).toContain(`snapshot ${id.slice(0, 12)} of staging written to ${file}`);
     const text = readFileSync(path.join(repo.root, file), 'utf8');
     expect(validateSnapshotFile(file, text)).toEqual([]);
-    const snapshot = parseSnapshot(file, text);
-    expect(snapshot.id).toBe(id);
-    expect(snapshot.environment).toBe('staging');
+    // Format 2: the file names the releases commit that holds the combination instead of copying it.
+    const record = parseSnapshot(file, text);
+    expect(record).toMatchObject({ id, environment: 'staging', recipe: { commit: repo.git(['rev-parse', 'HEAD']), services: 2 } });
+    expect(record.services).toBeUndefined();
+    const snapshot = await loadSnapshot(repo.root, id);
     expect(snapshot.services).toEqual(services);
     expect(snapshot.verifications).toHaveLength(1);
     const [v] = snapshot.verifications;
     expect(v).toMatchObject({ environment: 'staging', verified: true, skipReason: null, recipeCommit: repo.git(['log', '-1', '--format=%H', '--', 'releases/staging/recipe.yaml']) });
-    expect(v!.cluster!.services.records).toEqual({
-      replicas: { desired: 2, ready: 2 },
-      images: [`ghcr.io/acme/platform/records:${services.records.commit}`],
-      helmRelease: { ready: true, revision: `0.1.0+${services.records.commit.slice(0, 12)}`, generation: 4 },
-    });
+    // What verify saw of each service is kept as a count and the digest of its canonical JSON.
+    const seen = {
+      records: { helmRelease: { generation: 4, ready: true, revision: `0.1.0+${services.records.commit.slice(0, 12)}` }, images: [`ghcr.io/acme/platform/records:${services.records.commit}`], replicas: { desired: 2, ready: 2 } },
+      web: { helmRelease: { generation: 1, ready: true, revision: `0.1.0+${services.web.commit.slice(0, 12)}` }, images: [`ghcr.io/acme/platform/web:${services.web.commit}`], replicas: { desired: 1, ready: 1 } },
+    };
+    expect(v!.cluster).toEqual({ context: expect.any(String), checked: 2, digest: createHash('sha256').update(JSON.stringify(seen)).digest('hex') });
     expect(Date.parse(v!.at)).toBeGreaterThan(Date.now() - 60_000);
     expect(repo.git(['status', '--porcelain'])).toBe(`?? releases/snapshots/`);
   });
@@ -232,7 +235,8 @@ describe('recipe snapshot', () => {
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ id, created: false, pushed: { attempts: 2 } });
     const landed = parseSnapshot(file, repo.git(['show', `main:${file}`], repo.remote));
-    expect(landed.services).toEqual(services);
+    expect(landed.recipe!.services).toBe(2);
+    expect(await loadSnapshot(repo.root, id)).toMatchObject({ services });
     expect(landed.verifications.map((v) => [v.verified, v.skipReason])).toEqual([[false, 'first job'], [true, null]]);
   });
 });

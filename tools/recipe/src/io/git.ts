@@ -152,27 +152,32 @@ export async function firstParentVersions(cwd: string, file: string, tip = 'HEAD
 
 /** The content of each `<revision>:<path>` (undefined where it does not exist), through one `git cat-file --batch`. */
 export async function blobsAt(cwd: string, objects: readonly string[]): Promise<(string | undefined)[]> {
+  return (await objectsAt(cwd, objects)).map((object) => object?.text);
+}
+
+/** Each `<revision>:<path>` blob's object id and content (undefined where it does not exist), through one `git cat-file --batch`. */
+export async function objectsAt(cwd: string, objects: readonly string[]): Promise<({ oid: string; text: string } | undefined)[]> {
   if (objects.length === 0) return [];
   const output = await new Promise<Buffer>((resolve, reject) => {
     const child = execFile('git', ['-C', cwd, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout) => (error ? reject(new RecipeError(`git cat-file failed: ${error.message}`)) : resolve(stdout)));
     child.stdin?.end(`${objects.join('\n')}\n`);
   });
-  const texts: (string | undefined)[] = [];
+  const found: ({ oid: string; text: string } | undefined)[] = [];
   let at = 0;
   for (let i = 0; i < objects.length; i++) {
     const newline = output.indexOf(10, at);
     const header = output.subarray(at, newline).toString('utf8');
     at = newline + 1;
-    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
     if (!match) {
-      texts.push(undefined); // "<object> missing" (or ambiguous): nothing follows the header
+      found.push(undefined); // "<object> missing" (or ambiguous): nothing follows the header
       continue;
     }
-    const size = Number(match[2]);
-    texts.push(match[1] === 'blob' ? output.subarray(at, at + size).toString('utf8') : undefined);
+    const size = Number(match[3]);
+    found.push(match[2] === 'blob' ? { oid: match[1]!, text: output.subarray(at, at + size).toString('utf8') } : undefined);
     at += size + 1;
   }
-  return texts;
+  return found;
 }
 
 /** The file's content at a revision, or undefined when it did not exist there. */

@@ -32,11 +32,22 @@ export type Repository = Omit<EnvironmentsDocument['repository'], 'baseBranch'> 
   baseBranch: string;
 };
 
+/** Which snapshots `recipe snapshots prune` keeps in the working tree (defaults filled in). */
+export interface SnapshotRetention {
+  /** The newest snapshots of each environment, by their latest verification there. */
+  keep: number;
+  /** Every snapshot an environment ran or was recorded in within this time: `30d`. */
+  window: string;
+}
+
+export const DEFAULT_RETENTION: SnapshotRetention = { keep: 20, window: '30d' };
+
 export interface Environments {
   repository: Repository;
   /** In promotion order. */
   environments: Environment[];
   services: Record<string, Service>;
+  snapshots: SnapshotRetention;
 }
 
 /** Validates the parsed file; returns the value, or every problem found. */
@@ -91,6 +102,7 @@ export function validateEnvironments(yaml: YamlFile): { value?: Environments; pr
       repository: { ...raw.repository, baseBranch: raw.repository.baseBranch ?? 'main' },
       environments,
       services: raw.services ?? {},
+      snapshots: { ...DEFAULT_RETENTION, ...raw.snapshots },
     },
     problems,
   };

@@ -6,6 +6,7 @@ import { formatDuration, type GateEvaluation } from './gates.ts';
 import { iso } from './provenance.ts';
 import { shortCommit, sourceLabel, type PromotionPlan, type ServiceChange } from './promotion.ts';
 import type { Hold } from './recipe.ts';
+import { isClusterSummary } from './snapshot.ts';
 
 /** GitHub refuses a body longer than this (characters); GitLab's limit is higher. */
 export const BODY_LIMIT = 65_536;
@@ -212,7 +213,10 @@ function evidenceSection({ plan, evaluation, repository, gates }: PullRequestInp
     out.push(`No verification of this snapshot in ${plan.source.type === 'snapshot' ? plan.source.environment : 'the source environment'}.`);
   } else if (v.verified) {
     out.push(`- Verified against the **${v.environment}** cluster${v.cluster ? ` (context \`${v.cluster.context}\`)` : ''} at ${v.at}, releases commit \`${v.recipeCommit.slice(0, 7)}\`.`);
-    for (const [service, seen] of Object.entries(v.cluster?.services ?? {})) {
+    if (v.cluster && isClusterSummary(v.cluster)) {
+      out.push(`  - ${v.cluster.checked} services checked, each at its recipe's image with every replica ready and its HelmRelease ready (what was seen has SHA-256 \`${v.cluster.digest.slice(0, 12)}\`).`);
+    }
+    for (const [service, seen] of Object.entries(v.cluster && !isClusterSummary(v.cluster) ? v.cluster.services : {})) {
       const release = seen.helmRelease ? `, HelmRelease ${seen.helmRelease.ready ? 'ready' : 'not ready'}${seen.helmRelease.revision ? ` at ${seen.helmRelease.revision}` : ''}` : '';
       out.push(`  - ${service}: ${seen.replicas.ready}/${seen.replicas.desired} replicas ready${release}`);
     }

@@ -105,6 +105,15 @@ export const environmentsSchema = {
         },
       },
     },
+    snapshots: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'which snapshots `recipe snapshots prune` keeps in releases/snapshots/: keep, window (the others stay in git history, found by id)',
+      properties: {
+        keep: { type: 'integer', minimum: 1, description: 'the newest snapshots of each environment to keep, by their latest verification there (default 20)' },
+        window: { type: 'string', pattern: '^[0-9]+[smhd]$', description: 'keep every snapshot an environment ran or was recorded in within this time, the rollback window, e.g. 30d (default 30d)' },
+      },
+    },
     services: {
       type: 'object',
       description: 'the deployables, keyed by name',

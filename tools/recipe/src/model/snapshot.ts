@@ -128,6 +128,55 @@ export const snapshotSchema = {
   },
 } as const;
 
+const clusterSummarySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['context', 'checked', 'digest'],
+  description: 'what recipe verify saw, in brief: context, checked, digest (written by recipe snapshot)',
+  properties: {
+    context: { type: 'string', minLength: 1, description: 'the kubeconfig context that was read' },
+    checked: { ...count, description: 'how many services were checked; a verified entry means every one ran its recipe image and was ready' },
+    digest: { ...sha256, description: 'the SHA-256 of what was seen of each service (replicas, images, HelmRelease) as canonical JSON' },
+  },
+} as const;
+
+const verificationRefSchema = {
+  ...verificationSchema,
+  properties: { ...verificationSchema.properties, cluster: clusterSummarySchema },
+} as const;
+
+/** The current format: 2. */
+export const SNAPSHOT_FORMAT = 2;
+
+/**
+ * The JSON Schema of a format 2 snapshot file (docs/formats.md): the combination is not copied
+ * into the file but named by a releases commit at which git already stores it, so a snapshot
+ * costs the same few hundred bytes whether it covers 2 services or 5,000.
+ */
+export const snapshotRefSchema = {
+  $id: 'snapshot-format-2.yaml',
+  type: 'object',
+  additionalProperties: false,
+  required: ['format', 'id', 'environment', 'createdAt', 'recipe', 'verifications'],
+  properties: {
+    format: { const: 2, description: '2: the combination is named by a releases commit (recipe:), not copied' },
+    id: { ...sha256, description: 'the SHA-256 of the combination, as written by recipe snapshot' },
+    environment: { ...name, description: 'the environment the combination was first recorded in' },
+    createdAt: timestamp,
+    recipe: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['commit', 'services'],
+      description: 'where git keeps the combination: commit, services',
+      properties: {
+        commit: { ...commit, description: 'a releases commit at which releases/<environment>/recipe.yaml, with the images of releases/environments.yaml, is this combination' },
+        services: { type: 'integer', minimum: 1, description: 'how many services the combination has' },
+      },
+    },
+    verifications: { type: 'array', minItems: 1, description: 'the verifications of this combination, oldest first', items: verificationRefSchema },
+  },
+} as const;
+
 /** A snapshot file as written; the types below derive from it (normalise fills the defaults). */
 export type SnapshotDocument = FromSchema<typeof snapshotSchema>;
 type VerificationDocument = SnapshotDocument['verifications'][number];
@@ -138,19 +187,57 @@ export type SnapshotService = SnapshotDocument['services'][string];
 /** A file recorded as evidence: a stored JUnit report of a check (with its verdict and counts), or any file by path and hash. */
 export type EvidenceFile = NonNullable<VerificationDocument['evidence']>[number];
 
-/** What `recipe verify` saw. */
+/** What `recipe verify` saw of every service (format 1 files, and what verify reports). */
 export type ClusterEvidence = NonNullable<VerificationDocument['cluster']>;
 export type ClusterServiceEvidence = ClusterEvidence['services'][string];
+/** What format 2 files keep of it: how many services were checked and a digest of what was seen. */
+export type ClusterSummary = NonNullable<FromSchema<typeof snapshotRefSchema>['verifications'][number]['cluster']>;
 
 /** A verification as read: skipReason, checks and evidence always present. */
-export type Verification = Omit<VerificationDocument, 'skipReason' | 'checks' | 'evidence'> & {
+export type Verification = Omit<VerificationDocument, 'skipReason' | 'checks' | 'evidence' | 'cluster'> & {
   /** Why the cluster was not checked; null when verified. */
   skipReason: string | null;
+  /** What the cluster showed: every service (format 1) or a summary (format 2). */
+  cluster?: ClusterEvidence | ClusterSummary;
   checks: Record<string, string>;
   evidence: EvidenceFile[];
 };
 
-export type Snapshot = Omit<SnapshotDocument, 'verifications'> & { verifications: Verification[] };
+/** Where a format 2 snapshot's combination is kept in git. */
+export interface SnapshotRef {
+  /** A releases commit at which releases/<environment>/recipe.yaml (with environments.yaml's images) is the combination. */
+  commit: string;
+  /** How many services it has. */
+  services: number;
+}
+
+/** A snapshot with its combination: read from the file (format 1) or from git (format 2, `recipe` set). */
+export type Snapshot = Omit<SnapshotDocument, 'verifications'> & { verifications: Verification[]; recipe?: SnapshotRef };
+
+/** A snapshot file as read, before a format 2 file's combination is looked up in git (services then absent). */
+export type SnapshotRecord = Omit<Snapshot, 'services'> & { services?: Snapshot['services'] };
+
+/** True for a cluster summary (format 2), false for the per-service evidence (format 1). */
+export function isClusterSummary(cluster: ClusterEvidence | ClusterSummary): cluster is ClusterSummary {
+  return 'checked' in cluster;
+}
+
+/** The canonical JSON of what was seen of each service, keys sorted; its SHA-256 is the summary's digest. */
+export function summarizeCluster(cluster: ClusterEvidence | ClusterSummary): ClusterSummary {
+  if (isClusterSummary(cluster)) return { context: cluster.context, checked: cluster.checked, digest: cluster.digest };
+  const canonical = JSON.stringify(sortKeys(cluster.services));
+  return { context: cluster.context, checked: Object.keys(cluster.services).length, digest: createHash('sha256').update(canonical, 'utf8').digest('hex') };
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
 
 /** The canonical text the id hashes: `<service>=<image>:<commit>\n` per service, sorted by name. */
 export function canonicalCombination(services: Record<string, Pick<SnapshotService, 'commit' | 'image'>>): string {
@@ -191,11 +278,33 @@ export function newSnapshot(input: { services: Record<string, SnapshotService>; 
   };
 }
 
-/** The YAML text of a new snapshot file. */
+/**
+ * The YAML text of a format 1 snapshot file, which copies every service. recipe no longer writes
+ * it (see snapshotRefToYaml); it is here to read, test and migrate the files written before.
+ */
 export function snapshotToYaml(snapshot: Snapshot): string {
   const doc = new Document(normalise(snapshot));
   doc.directives!.docStart = true;
   (doc.contents as YamlNode).commentBefore = ' A tested combination, written by `recipe snapshot`: services never change, verifications are appended.';
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * The YAML text of a format 2 snapshot file: the id, where git keeps the combination (`commit`,
+ * a releases commit at which the environment's recipe is the combination) and the verifications,
+ * with what the cluster showed summarised. Its size does not depend on the number of services.
+ */
+export function snapshotRefToYaml(snapshot: Snapshot, commit: string): string {
+  const doc = new Document({
+    format: SNAPSHOT_FORMAT,
+    id: snapshot.id,
+    environment: snapshot.environment,
+    createdAt: snapshot.createdAt,
+    recipe: { commit, services: Object.keys(snapshot.services).length },
+    verifications: snapshot.verifications.map((v) => normaliseVerification(v, { summary: true })),
+  });
+  doc.directives!.docStart = true;
+  (doc.contents as YamlNode).commentBefore = ` A tested combination, written by \`recipe snapshot\`: it never changes, verifications are appended.\n Its services are releases/${snapshot.environment}/recipe.yaml (with the images of environments.yaml) at releases commit recipe.commit.`;
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -212,7 +321,7 @@ export function appendVerification(
   const problems = validateSnapshotFile(file, text);
   if (problems.length > 0) throw problems[0]!;
   const doc = parseDocument(text);
-  const snapshot = doc.toJS() as Snapshot;
+  const snapshot = doc.toJS() as SnapshotRecord & { format?: number };
   if (services !== undefined && snapshotId(services) !== snapshot.id) {
     throw new RecipeError(`snapshot ${snapshot.id.slice(0, 12)} records another combination`, {
       file,
@@ -222,15 +331,18 @@ export function appendVerification(
   }
   const seq = doc.get('verifications', true);
   if (!isSeq(seq)) throw new RecipeError('verifications is not a list', { file, field: 'verifications' });
-  seq.add(doc.createNode(normaliseVerification(verification)));
+  seq.add(doc.createNode(normaliseVerification(verification, { summary: snapshot.format === SNAPSHOT_FORMAT })));
   return doc.toString({ lineWidth: 0 });
 }
 
-/** Parses a snapshot file; throws the first problem (see validateSnapshotFile for all of them). */
-export function parseSnapshot(file: string, text: string): Snapshot {
-  const { snapshot, problems } = readSnapshot(file, text);
-  if (problems.length > 0 || snapshot === undefined) throw problems[0]!;
-  return snapshot;
+/**
+ * Parses a snapshot file; throws the first problem (see validateSnapshotFile for all of them).
+ * A format 2 file comes back without services: io/snapshot-store.ts looks them up in git.
+ */
+export function parseSnapshot(file: string, text: string): SnapshotRecord {
+  const { record, problems } = readSnapshot(file, text);
+  if (problems.length > 0 || record === undefined) throw problems[0]!;
+  return record;
 }
 
 /**
@@ -241,8 +353,12 @@ export function validateSnapshotFile(path: string, text: string): RecipeError[] 
   return readSnapshot(path, text).problems;
 }
 
-/** Parses and validates; `snapshot` is set when the schema holds (id problems are still reported). */
-export function readSnapshot(path: string, text: string): { snapshot?: Snapshot; problems: RecipeError[] } {
+/**
+ * Parses and validates either format. `record` is set when the schema holds (id problems are still
+ * reported); `snapshot` too for a format 1 file, which carries its services. A format 2 file's
+ * content is checked against its id once its combination is read from git (resolveSnapshot).
+ */
+export function readSnapshot(path: string, text: string): { snapshot?: Snapshot; record?: SnapshotRecord; problems: RecipeError[] } {
   let yaml: YamlFile;
   try {
     yaml = parseYamlFile(text, path);
@@ -250,12 +366,21 @@ export function readSnapshot(path: string, text: string): { snapshot?: Snapshot;
     if (error instanceof RecipeError) return { problems: [error] };
     throw error;
   }
-  const problems = schemaProblems(yaml, snapshotSchema);
-  const at = (fieldPath: PathSegment[], message: string, hint: string) => problems.push(problemAt(yaml, fieldPath, message, hint));
   // The plain data js-yaml read: composing the yaml Document (quadratic in the number of keys of
   // a map, through its duplicate-key check) is left for positions in messages.
   const data = yaml.data;
+  const format2 = (data as { format?: unknown } | null)?.format !== undefined;
+  const problems = schemaProblems(yaml, format2 ? snapshotRefSchema : snapshotSchema);
+  const at = (fieldPath: PathSegment[], message: string, hint: string) => problems.push(problemAt(yaml, fieldPath, message, hint));
   if (problems.length === 0) checkRules(data as Snapshot, at);
+  if (format2) {
+    const record = data as SnapshotRecord;
+    const name = basename(path);
+    if (problems.length === 0 && name !== snapshotFileName(record.id)) {
+      at(['id'], `file name "${name}" is not the id's first 12 hex digits`, `rename the file to ${snapshotFileName(record.id)}`);
+    }
+    return problems.length === 0 ? { record: normaliseRecord(record), problems } : { problems };
+  }
   const schemaHolds = problems.length === 0;
   // The id checks need a well-formed id and services, not well-formed verifications.
   if (problems.some((p) => p.field === undefined || p.field === 'id' || p.field.startsWith('services'))) return { problems };
@@ -269,16 +394,50 @@ export function readSnapshot(path: string, text: string): { snapshot?: Snapshot;
   if (name !== snapshotFileName(raw.id)) {
     at(['id'], `file name "${name}" is not the id's first 12 hex digits`, `rename the file to ${snapshotFileName(raw.id)}`);
   }
-  return schemaHolds ? { snapshot: normalise(raw), problems } : { problems };
+  if (!schemaHolds) return { problems };
+  const snapshot = normalise(raw);
+  return { snapshot, record: snapshot, problems };
+}
+
+/**
+ * A format 2 record with its combination as read from git at recipe.commit (undefined: the commit
+ * or its recipe is not there): the snapshot, or the problem when the combination does not hash to
+ * the id, at recipe.commit of the file. Format 1 records carry their services and pass through.
+ */
+export function resolveSnapshot(
+  file: string,
+  text: string,
+  record: SnapshotRecord,
+  combination: Record<string, SnapshotService> | undefined,
+): { snapshot?: Snapshot; problems: RecipeError[] } {
+  if (record.services !== undefined) return { snapshot: record as Snapshot, problems: [] };
+  const ref = record.recipe!;
+  const where = (message: string, hint: string) => ({ problems: [problemAt(parseYamlFile(text, file), ['recipe', 'commit'], message, hint)] });
+  if (combination === undefined) {
+    return where(
+      `releases commit ${ref.commit} (or releases/${record.environment}/recipe.yaml in it) is not in this repository: the snapshot's services cannot be read`,
+      'a shallow clone needs "git fetch --unshallow"; the commit must be on the base branch, whose history is never rewritten',
+    );
+  }
+  const expected = snapshotId(combination);
+  if (expected !== record.id) {
+    return where(
+      `content does not hash to the id: at releases commit ${ref.commit.slice(0, 12)}, releases/${record.environment}/recipe.yaml with the images of environments.yaml hashes to ${expected}`,
+      'a snapshot never changes once written: restore the file from git history (git log -p -- <file>), or record the combination with "recipe snapshot"',
+    );
+  }
+  const services: Record<string, SnapshotService> = {};
+  for (const name of Object.keys(combination).sort()) services[name] = combination[name]!;
+  return { snapshot: { ...record, services }, problems: [] };
 }
 
 /** The verifications of a snapshot made in `environment`, oldest first. */
-export function verificationsIn(snapshot: Snapshot, environment: string): Verification[] {
+export function verificationsIn(snapshot: Pick<Snapshot, 'verifications'>, environment: string): Verification[] {
   return snapshot.verifications.filter((v) => v.environment === environment);
 }
 
 /** The newest verification in `environment` (optionally only those not skipped), or undefined. */
-export function latestVerification(snapshot: Snapshot, environment: string, options: { verifiedOnly?: boolean } = {}): Verification | undefined {
+export function latestVerification(snapshot: Pick<Snapshot, 'verifications'>, environment: string, options: { verifiedOnly?: boolean } = {}): Verification | undefined {
   return verificationsIn(snapshot, environment)
     .filter((v) => !options.verifiedOnly || v.verified)
     .reduce<Verification | undefined>((latest, v) => (latest === undefined || v.at >= latest.at ? v : latest), undefined);
@@ -319,6 +478,16 @@ function checkRules(data: Snapshot, report: Report): void {
   });
 }
 
+function normaliseRecord(data: SnapshotRecord): SnapshotRecord {
+  return {
+    id: data.id,
+    environment: data.environment,
+    createdAt: data.createdAt,
+    recipe: { commit: data.recipe!.commit, services: data.recipe!.services },
+    verifications: data.verifications.map((v) => normaliseVerification(v)),
+  };
+}
+
 function normalise(data: Snapshot): Snapshot {
   const services: Record<string, SnapshotService> = {};
   for (const [name, s] of Object.entries(data.services)) {
@@ -329,19 +498,19 @@ function normalise(data: Snapshot): Snapshot {
     environment: data.environment,
     createdAt: data.createdAt,
     services,
-    verifications: data.verifications.map(normaliseVerification),
+    verifications: data.verifications.map((v) => normaliseVerification(v)),
   };
 }
 
-/** A verification with its keys in file order and its defaults filled in. */
-function normaliseVerification(v: Verification): Verification {
+/** A verification with its keys in file order and its defaults filled in; `summary` summarises what the cluster showed (format 2). */
+function normaliseVerification(v: Verification, options: { summary?: boolean } = {}): Verification {
   return {
     environment: v.environment,
     at: v.at,
     recipeCommit: v.recipeCommit,
     verified: v.verified,
     skipReason: v.skipReason ?? null,
-    ...(v.cluster ? { cluster: v.cluster } : {}),
+    ...(v.cluster ? { cluster: options.summary ? summarizeCluster(v.cluster) : v.cluster } : {}),
     checks: v.checks ?? {},
     evidence: (v.evidence ?? []).map(normaliseEvidence),
   };

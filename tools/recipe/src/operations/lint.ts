@@ -3,7 +3,8 @@ import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { RecipeError } from '../model/errors.ts';
 import { issueProblems, verificationIssues } from '../model/provenance.ts';
-import { readSnapshot, snapshotFileName, snapshotId, SNAPSHOTS_DIR, type Snapshot } from '../model/snapshot.ts';
+import { snapshotFileName, snapshotId, SNAPSHOTS_DIR, type Snapshot } from '../model/snapshot.ts';
+import { readSnapshotRecord, resolveEntries } from '../io/snapshot-store.ts';
 import { locate, parseYamlFile, problemAt, type PathSegment, type YamlFile } from '../model/yaml-file.ts';
 import { evidencePath, storedDigest } from '../io/evidence-store.ts';
 import { readGitFacts } from '../io/git-facts.ts';
@@ -110,13 +111,9 @@ export async function lintReleases(root: string, options: LintOptions = {}): Pro
   const snapshotFiles = changed === undefined ? allSnapshotFiles : snapshotsToCheck(changed, allSnapshotFiles, releases);
   const validSnapshots = new Set<string>();
   const valid: Array<{ file: string; text: string; snapshot: Snapshot }> = [];
-  for (const file of snapshotFiles) {
-    const text = await readReleasesFile(root, file).catch((failure: unknown) => failure);
-    if (typeof text !== 'string') {
-      error(asProblem(text));
-      continue;
-    }
-    const { snapshot, problems: found } = readSnapshot(file, text);
+  // Format 2 files' combinations are read from git for all of them at once, and checked against their ids.
+  const entries = await resolveEntries(root, await Promise.all(snapshotFiles.map((file) => readSnapshotRecord(root, file))));
+  for (const { file, text, snapshot, problems: found } of entries) {
     found.forEach(error);
     if (found.length === 0 && snapshot) {
       validSnapshots.add(path.basename(file));

@@ -1,10 +1,10 @@
 import { gatherEvidence, removeEvidence, storeEvidence } from '../io/evidence-store.ts';
-import { commitPaths, git, pushWithRetry } from '../io/git.ts';
+import { commitPaths, git, headCommit, pushWithRetry } from '../io/git.ts';
 import { loadReleases, recipePath, writeFilesAtomically, type Releases } from '../io/releases.ts';
-import { readSnapshotText, snapshotPath } from '../io/snapshot-store.ts';
+import { combinationsAt, readSnapshotText, snapshotPath } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
-import { appendVerification, newSnapshot, parseSnapshot, snapshotId, snapshotToYaml, type SnapshotService, type Verification } from '../model/snapshot.ts';
+import { appendVerification, newSnapshot, parseSnapshot, snapshotId, snapshotRefToYaml, type Snapshot, type SnapshotService, type Verification } from '../model/snapshot.ts';
 import { clusterEvidence, type VerificationReport } from '../model/verification.ts';
 import { verifyEnvironment } from './verify.ts';
 
@@ -59,16 +59,32 @@ export interface SnapshotWrite {
   previous: string | null;
 }
 
-/** Writes a new snapshot, or appends the verification to the known snapshot of the same combination. */
+/**
+ * Writes a new snapshot (format 2: it names HEAD, where git stores the combination), or appends
+ * the verification to the known snapshot of the same combination; a format 1 file is rewritten
+ * in format 2 on the way. Refuses when the combination is not the one committed at HEAD.
+ */
 export async function writeSnapshot(root: string, services: Record<string, SnapshotService>, verification: Verification): Promise<SnapshotWrite> {
   const id = snapshotId(services);
   const file = snapshotPath(id);
+  const environment = verification.environment;
+  const head = await headCommit(root);
+  const stored = (await combinationsAt(root, [{ commit: head, environment }])).get(`${head}:${environment}`);
+  if (stored === undefined || snapshotId(stored) !== id) {
+    throw new RecipeError(`the combination of ${environment} in the working tree is not the one committed at HEAD`, {
+      file: 'releases/environments.yaml',
+      field: 'services',
+      hint: `a snapshot names the releases commit that holds its combination: commit (or discard) the changes to releases/environments.yaml and ${recipePath(environment)} first`,
+    });
+  }
   const previous = (await readSnapshotText(root, id)) ?? null;
   let text: string;
   if (previous === null) {
-    text = snapshotToYaml(newSnapshot({ services, verification }));
+    text = snapshotRefToYaml(newSnapshot({ services, verification }), head);
   } else {
-    text = appendVerification(file, previous, verification, services);
+    const known = parseSnapshot(file, previous);
+    const current = known.recipe ? previous : snapshotRefToYaml(known as Snapshot, head);
+    text = appendVerification(file, current, verification, services);
   }
   parseSnapshot(file, text);
   await writeFilesAtomically(root, new Map([[file, text]]));
