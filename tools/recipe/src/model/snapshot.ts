@@ -444,10 +444,10 @@ export function latestVerification(snapshot: Pick<Snapshot, 'verifications'>, en
 }
 
 /** Snapshots that have a verification in `environment`, newest verification first. */
-export function snapshotsOf(snapshots: Snapshot[], environment: string, options: { verifiedOnly?: boolean } = {}): Snapshot[] {
+export function snapshotsOf<T extends Pick<Snapshot, 'verifications'>>(snapshots: readonly T[], environment: string, options: { verifiedOnly?: boolean } = {}): T[] {
   return snapshots
     .map((snapshot) => ({ snapshot, latest: latestVerification(snapshot, environment, options) }))
-    .filter((entry): entry is { snapshot: Snapshot; latest: Verification } => entry.latest !== undefined)
+    .filter((entry): entry is { snapshot: T; latest: Verification } => entry.latest !== undefined)
     .sort((a, b) => (a.latest.at < b.latest.at ? 1 : a.latest.at > b.latest.at ? -1 : 0))
     .map((entry) => entry.snapshot);
 }

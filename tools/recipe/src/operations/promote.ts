@@ -1,12 +1,15 @@
 import { changedFilesSince, git, runGit } from '../io/git.ts';
 import { readGitFacts } from '../io/git-facts.ts';
-import { listSnapshots, listTrustedSnapshots, SNAPSHOTS } from '../io/snapshot-store.ts';
+import { loadSnapshot, readSnapshotRecords, refuseUntrusted, resolveEntries, SNAPSHOTS } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 import { chooseSnapshot, type GateEvaluation } from '../model/gates.ts';
 import { nothingToChange, planPromotion, promotionBranch } from '../model/promotion.ts';
 import { idMatches, latestVerification, snapshotsOf, type Snapshot } from '../model/snapshot.ts';
 import { REMOTE, runPromotionFlow, type FlowResult } from './promotion-flow.ts';
+
+/** Candidates read from git and judged at a time: most promotions take the newest snapshot. */
+const CANDIDATE_BATCH = 8;
 
 export interface PromoteOptions {
   root: string;
@@ -48,22 +51,54 @@ export async function promote(options: PromoteOptions): Promise<FlowResult> {
       if (!env.from) {
         throw new RecipeError(`${env.name} is the first environment: there is nothing to promote it from`, { file: 'releases/environments.yaml', field: `environments.${env.name}.from`, hint: `update it with "recipe set ${env.name} <service>=<commit>"` });
       }
-      const snapshots = await listTrustedSnapshots(dir);
+      const target = { name: env.name, from: env.from, gates: env.gates };
+      const baseBranch = releases.environments.repository.baseBranch;
       // Gates judge by git (the base branch's history), not by the times written in the files.
-      const facts = await readGitFacts(dir, { base: 'HEAD', baseBranch: releases.environments.repository.baseBranch, environments: [env.from], snapshots });
       const from = env.from;
-      const where = `${push ? `${REMOTE}/` : ''}${releases.environments.repository.baseBranch}`;
+      const where = `${push ? `${REMOTE}/` : ''}${baseBranch}`;
+      const history = await readGitFacts(dir, { base: 'HEAD', baseBranch, environments: [from], snapshots: [] });
+      const judge = async (snapshots: Snapshot[], id?: string) => {
+        const { commits } = await readGitFacts(dir, { base: 'HEAD', baseBranch, environments: [], snapshots });
+        return chooseSnapshot(target, snapshots, new Date(), id, { ...history, commits });
+      };
+      // What the base branch records: ids and verifications only (the small files), for the choice
+      // below and to tell a snapshot that was never pushed.
+      const records = await readSnapshotRecords(dir);
+      refuseUntrusted(records.flatMap((entry) => entry.problems));
+      const atBase = records.map((entry) => entry.record!);
+      const select = async (): Promise<GateEvaluation> => {
+        if (options.snapshot !== undefined) {
+          // Found by id, in releases/snapshots/ or (pruned) in git history; no other snapshot is read.
+          const named = await loadSnapshot(dir, options.snapshot).catch((error: unknown) => {
+            if (error instanceof RecipeError && !error.file) throw new RecipeError(error.message, { field: '--snapshot', hint: `give the id (at least 7 hex digits) of a snapshot; "recipe snapshot ${from}" records one` });
+            throw error;
+          });
+          return judge([named], options.snapshot);
+        }
+        // The newest snapshots of `from` first; each one's combination is read from git (and checked
+        // against its id) only when it is reached, a batch at a time, until one passes its gates.
+        const candidates = snapshotsOf(records.map((entry) => ({ ...entry, verifications: entry.record!.verifications })), from);
+        let first: GateEvaluation | undefined;
+        for (let start = 0; start < candidates.length; start += CANDIDATE_BATCH) {
+          const resolved = await resolveEntries(dir, candidates.slice(start, start + CANDIDATE_BATCH));
+          refuseUntrusted(resolved.flatMap((entry) => entry.problems));
+          const batch = await judge(resolved.map((entry) => entry.snapshot!));
+          if (batch.unmet.length === 0) return batch;
+          first ??= batch;
+        }
+        return first ?? chooseSnapshot(target, [], new Date());
+      };
       let evaluation: GateEvaluation;
       try {
-        evaluation = chooseSnapshot({ name: env.name, from, gates: env.gates }, snapshots, new Date(), options.snapshot, facts);
+        evaluation = await select();
       } catch (error) {
         // Promotions build on the base branch: a snapshot recorded here and never pushed is not there.
-        const local = error instanceof RecipeError && error.message.startsWith('no snapshot') ? await unpushedSnapshot(options.root, dir, snapshots, from, options.snapshot) : undefined;
+        const local = error instanceof RecipeError && error.message.startsWith('no snapshot') ? await unpushedSnapshot(options.root, dir, atBase, from, options.snapshot) : undefined;
         if (!local) throw error;
         throw new RecipeError(`${error instanceof RecipeError ? error.message : String(error)} on ${where}: ${describeLocal(local, from, push, options.snapshot !== undefined)}`, { exitCode: 1, cause: error, hint: pushHint(local, from, env.name, push) });
       }
       if (options.snapshot === undefined) {
-        const newer = await unpushedSnapshot(options.root, dir, snapshots, from);
+        const newer = await unpushedSnapshot(options.root, dir, atBase, from);
         if (newer && newer.snapshot.id !== evaluation.snapshot.id) {
           const hint = pushHint(newer, from, env.name, push);
           options.progress?.(`note: ${describeLocal(newer, from, push)}; this promotes ${evaluation.snapshot.id.slice(0, 12)}, the newest on ${where} that passes the gates. ${hint[0]!.toUpperCase()}${hint.slice(1)}`);
@@ -90,7 +125,7 @@ export async function promote(options: PromoteOptions): Promise<FlowResult> {
 
 /** A snapshot of `from` in the checkout that the base branch lacks (or holds an older record of), and the local commit that has it, if committed. */
 interface LocalSnapshot {
-  snapshot: Snapshot;
+  snapshot: Pick<Snapshot, 'id' | 'verifications'>;
   /** When it was recorded in `from` (its newest record there). */
   at: string;
   /** The local commit that recorded it; undefined when it is not committed. */
@@ -102,11 +137,11 @@ interface LocalSnapshot {
  * out at `dir`): what `recipe snapshot` without --push leaves. Cheap when there is none: git
  * names the changed files first, and only then are the checkout's snapshots read.
  */
-async function unpushedSnapshot(root: string, dir: string, atBase: Snapshot[], from: string, id?: string): Promise<LocalSnapshot | undefined> {
+async function unpushedSnapshot(root: string, dir: string, atBase: ReadonlyArray<Pick<Snapshot, 'id' | 'verifications'>>, from: string, id?: string): Promise<LocalSnapshot | undefined> {
   const base = (await git(dir, ['rev-parse', 'HEAD'])).trim();
   if ((await changedFilesSince(root, base, SNAPSHOTS).catch(() => [])).length === 0) return undefined;
   const known = new Map(atBase.map((snapshot) => [snapshot.id, latestVerification(snapshot, from)?.at]));
-  const { snapshots } = await listSnapshots(root);
+  const snapshots = (await readSnapshotRecords(root)).flatMap((entry) => (entry.record ? [entry.record] : []));
   const newest = snapshotsOf(snapshots, from).find((snapshot) => {
     if (id !== undefined && !idMatches(snapshot.id, id)) return false;
     const at = latestVerification(snapshot, from)!.at;

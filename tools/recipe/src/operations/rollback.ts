@@ -1,11 +1,10 @@
 import { firstParentVersions, resolveCommit, showFile } from '../io/git.ts';
 import { recipePath, type Releases } from '../io/releases.ts';
-import { listSnapshots } from '../io/snapshot-store.ts';
+import { loadSnapshot } from '../io/snapshot-store.ts';
 import { findEnvironment } from '../model/environments.ts';
 import { RecipeError } from '../model/errors.ts';
 import { nothingToChange, planRollback, promotionBranch, rollbackTarget, type PlanSource, type RecipeVersion, type ServiceVersion } from '../model/promotion.ts';
 import { validateRecipe, type Recipe } from '../model/recipe.ts';
-import { idMatches } from '../model/snapshot.ts';
 import { parseYamlFile } from '../model/yaml-file.ts';
 import { holdAuthor, isoNow } from './hold.ts';
 import { runPromotionFlow, type FlowResult } from './promotion-flow.ts';
@@ -107,10 +106,12 @@ async function previousRecipe(dir: string, releases: Releases, env: string, curr
 
 async function resolveTarget(dir: string, releases: Releases, env: string, to: string): Promise<Target> {
   if (/^[0-9a-f]{7,64}$/i.test(to)) {
-    const { snapshots } = await listSnapshots(dir);
-    const matching = snapshots.filter((s) => idMatches(s.id, to));
-    if (matching.length === 1) {
-      const snapshot = matching[0]!;
+    // By id: releases/snapshots/, else git history (a pruned snapshot); else it may be a git revision.
+    const snapshot = await loadSnapshot(dir, to).catch((error: unknown) => {
+      if (error instanceof RecipeError && !error.file) return undefined;
+      throw error;
+    });
+    if (snapshot) {
       const target = Object.fromEntries(Object.entries(snapshot.services).map(([name, s]) => [name, s.version === undefined ? { commit: s.commit } : { commit: s.commit, version: s.version }]));
       return { source: { type: 'snapshot', id: snapshot.id, environment: snapshot.environment }, services: target, snapshotId: snapshot.id };
     }
