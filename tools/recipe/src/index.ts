@@ -32,6 +32,8 @@ export { renderReleases, planEnvironmentRender, renderInput, type EnvironmentRen
 export { lintReleases, plaintextSecrets, type LintProblem } from './operations/lint.ts';
 export { environmentHistory, pullRequestIn, type HistoryOptions } from './operations/history.ts';
 export { verifyEnvironment, waitForEnvironment, expectedServices, formatReport, formatProgress, type VerifyInput, type WaitInput, type WaitProgress, type WaitResult } from './operations/verify.ts';
+export { migrateSnapshots, pruneSnapshots, type MigrateOutcome, type PruneOutcome, type SnapshotFilesOptions } from './operations/snapshot-files.ts';
+export { planRetention, type RetentionInput, type RetentionPlan } from './model/retention.ts';
 export { recordSnapshot, combination, recipeCommit, writeSnapshot, parseChecks, type SnapshotOptions, type SnapshotOutcome, type SnapshotWrite } from './operations/snapshot.ts';
 export { promote, type PromoteOptions } from './operations/promote.ts';
 export { rollback, type RollbackOptions } from './operations/rollback.ts';

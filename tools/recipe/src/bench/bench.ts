@@ -16,12 +16,14 @@ const environmentCount = Math.max(3, Number(process.env.BENCH_ENVS ?? 3));
 const historyCommits = Number(process.env.BENCH_HISTORY ?? 0);
 const snapshotCount = Math.min(historyCommits, Number(process.env.BENCH_SNAPSHOTS ?? 0));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+// 2 (default): snapshots as recipe writes them; 1: as written before format 2, to measure migrate.
+const snapshotFormat = process.env.BENCH_SNAPSHOT_FORMAT === '1' ? 1 : 2;
 const bin = fileURLToPath(new URL('../../bin/recipe.js', import.meta.url));
 
 const started = performance.now();
 const repo = buildSyntheticRepo(serviceCount);
 const { root, services, commits } = repo;
-const fleet = buildFleet(repo, { environments: environmentCount, historyCommits, snapshots: snapshotCount }, bin);
+const fleet = buildFleet(repo, { environments: environmentCount, historyCommits, snapshots: snapshotCount, snapshotFormat }, bin);
 const setupSeconds = ((performance.now() - started) / 1000).toFixed(1);
 
 function median(values: number[]): number {
@@ -84,6 +86,14 @@ const results = [
   // Measured where this recipe has it, so the same benchmark gives the before figures too.
   ...(spawnSync(process.execPath, [bin, 'lint', '--help'], { encoding: 'utf8' }).stdout.includes('--since') ? [recipe('recipe lint --since HEAD~1', ['lint', '--since', 'HEAD~1'], [0, 1])] : []),
   recipe('recipe history dev --limit 20', ['history', 'dev', '--limit', '20']),
+  ...(fleet.snapshotIds.length > 0
+    ? [
+        // A lookup by id reads one file and one recipe from git, however many snapshots there are.
+        recipe('recipe notify dev (1 snapshot)', ['notify', 'dev', '--event', 'started', '--snapshot', fleet.snapshotIds[0]!.slice(0, 12)]),
+        recipe('recipe snapshots prune --dry-run', ['snapshots', 'prune', '--dry-run']),
+        ...(snapshotFormat === 1 ? [recipe('recipe snapshots migrate --dry-run', ['snapshots', 'migrate', '--dry-run'])] : []),
+      ]
+    : []),
   // The promotion renders every changed chart with helm twice: off by default beyond 500 services.
   ...(fleet.snapshotIds.length > 0 && (process.env.BENCH_PROMOTE ?? (serviceCount <= 500 ? '1' : '0')) === '1' ? [recipe('recipe promote staging --dry-run', ['promote', 'staging', '--dry-run', '--override', 'benchmark'], [0, 1])] : []),
 ];
@@ -93,7 +103,11 @@ const source = existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta
 const gitDir = du(['.git']);
 console.log(`recipe benchmark: ${serviceCount} services x ${environmentCount} environments, ${historyCommits} releases commits of history, ${fleet.snapshotIds.length} snapshots; median of ${runs} runs, recipe from ${source}`);
 console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} (setup ${setupSeconds}s)`);
-console.log(`size: releases/ ${du(['releases']).toFixed(1)} MB in the working tree (snapshots/ ${existsSync(`${root}/releases/snapshots`) ? du(['releases/snapshots']).toFixed(1) : '0'} MB), .git ${gitDir.toFixed(1)} MB`);
+const snapshotsMb = existsSync(`${root}/releases/snapshots`) ? du(['releases/snapshots']) : 0;
+// Bytes of content (du --apparent-size): on disk each small file takes at least one 4 KB block.
+const snapshotBytes = snapshotsMb > 0 ? Number(execFileSync('du', ['-sb', '--apparent-size', 'releases/snapshots'], { cwd: root, encoding: 'utf8' }).split('\t')[0]) : 0;
+const perSnapshot = fleet.snapshotIds.length > 0 ? `; format ${snapshotFormat}, ${(snapshotBytes / 1024 / fleet.snapshotIds.length).toFixed(2)} KB of content per snapshot` : '';
+console.log(`size: releases/ ${du(['releases']).toFixed(1)} MB in the working tree (snapshots/ ${snapshotsMb.toFixed(1)} MB${perSnapshot}), .git ${gitDir.toFixed(1)} MB`);
 console.log(`${'command'.padEnd(34)} ${'wall ms'.padStart(8)} ${'x git status'.padStart(13)} ${'cpu ms'.padStart(8)} ${'peak MB'.padStart(8)} ${'exit'.padStart(5)}`);
 for (const { label, ms, cpu, peakMb, status } of results) {
   console.log(`${label.padEnd(34)} ${ms.toFixed(0).padStart(8)} ${(ms / baseline).toFixed(1).padStart(13)} ${cpu === undefined ? '-'.padStart(8) : cpu.toFixed(0).padStart(8)} ${peakMb === undefined ? '-'.padStart(8) : peakMb.toFixed(0).padStart(8)} ${String(status).padStart(5)}`);

@@ -2,11 +2,12 @@
 // environments and a history: H releases commits that move dev/recipe.yaml one service at a
 // time, then S snapshots of dev recorded at some of those commits, each verified (skip-verify)
 // against the releases commit that ran it, as `recipe snapshot --skip-verify` would write them.
-// Everything is written with `git fast-import`, so twenty thousand commits take seconds.
+// Everything is written with `git fast-import` from a stream written to a file as it is made (at
+// 5,000 services, 20,000 recipes are about 7 GB: more than a string can hold).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { newSnapshot, snapshotToYaml, type SnapshotService } from '../model/snapshot.ts';
+import { newSnapshot, snapshotRefToYaml, snapshotToYaml, type SnapshotService } from '../model/snapshot.ts';
 import type { SyntheticRepo } from './synthetic-releases.ts';
 
 export interface FleetShape {
@@ -15,6 +16,8 @@ export interface FleetShape {
   historyCommits: number;
   /** Snapshots of dev, spread over the history (at most one per history commit). */
   snapshots: number;
+  /** The snapshot file format: 2 (what recipe writes, the default) or 1 (a copy of every service, as written before). */
+  snapshotFormat?: 1 | 2;
 }
 
 export interface Fleet {
@@ -61,7 +64,19 @@ export function buildFleet(repo: SyntheticRepo, shape: FleetShape, recipeBin: st
   const seedText = recipeText('dev', () => 2);
 
   // The history: commit h moves service (h mod N) of dev back and forth between its last two commits.
-  let stream = '';
+  const streamFile = path.join(root, '.git', 'bench-fast-import');
+  let fd = openSync(streamFile, 'w');
+  const emit = (text: string) => writeSync(fd, text);
+  const fastImport = (args: string[]) => {
+    closeSync(fd);
+    const input = openSync(streamFile, 'r');
+    try {
+      execFileSync('git', ['fast-import', '--quiet', '--done', ...args], { cwd: root, stdio: [input, 'pipe', 'pipe'] });
+    } finally {
+      closeSync(input);
+      rmSync(streamFile, { force: true });
+    }
+  };
   let mark = 0;
   let time = Math.floor(Date.now() / 1000) - (shape.historyCommits + shape.snapshots + 10) * 120;
   const current = new Map(services.map((name) => [name, 2]));
@@ -75,20 +90,20 @@ export function buildFleet(repo: SyntheticRepo, shape: FleetShape, recipeBin: st
     const text = h === shape.historyCommits - 1 ? seedText : recipeText('dev', (service) => current.get(service)!);
     if (h === shape.historyCommits - 1) services.forEach((service) => current.set(service, 2));
     const message = `chore(releases): dev ${name}\n`;
-    stream += `commit refs/heads/main\nmark :${mark}\ncommitter Bench <bench@example.test> ${time} +0000\ndata ${Buffer.byteLength(message)}\n${message}${mark === 1 ? 'from refs/heads/main^0\n' : ''}M 100644 inline releases/dev/recipe.yaml\ndata ${Buffer.byteLength(text)}\n${text}\n`;
+    emit(`commit refs/heads/main\nmark :${mark}\ncommitter Bench <bench@example.test> ${time} +0000\ndata ${Buffer.byteLength(message)}\n${message}${mark === 1 ? 'from refs/heads/main^0\n' : ''}M 100644 inline releases/dev/recipe.yaml\ndata ${Buffer.byteLength(text)}\n${text}\n`);
     if ((h + 1) % every === 0 && recorded.length < shape.snapshots) recorded.push({ mark, time, combination: new Map(current) });
   }
-  stream += 'done\n';
+  emit('done\n');
   if (shape.historyCommits > 0) {
     const marksFile = path.join(root, '.git', 'bench-marks');
-    git(['fast-import', '--quiet', '--done', `--export-marks=${marksFile}`], stream);
+    fastImport([`--export-marks=${marksFile}`]);
     const shaOf = new Map<number, string>();
     for (const line of readFileSync(marksFile, 'utf8').trim().split('\n')) {
       const [m, sha] = line.split(' ');
       shaOf.set(Number(m!.slice(1)), sha!);
     }
     // Snapshots, one commit each, recorded after the history they name.
-    stream = '';
+    fd = openSync(streamFile, 'w');
     const ids: string[] = [];
     for (const [n, entry] of recorded.entries()) {
       const at = new Date((entry.time + 30) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -96,15 +111,19 @@ export function buildFleet(repo: SyntheticRepo, shape: FleetShape, recipeBin: st
       for (const name of services) snapshotServices[name] = { commit: commits.get(name)![entry.combination.get(name)!]!, version: `1.${entry.combination.get(name)}.0`, image: image(name) };
       const snapshot = newSnapshot({ services: snapshotServices, verification: { environment: 'dev', at, recipeCommit: shaOf.get(entry.mark)!, verified: false, skipReason: 'synthetic benchmark', checks: {}, evidence: [] } });
       ids.push(snapshot.id);
-      const text = snapshotToYaml(snapshot);
+      // Format 2 names the releases commit that ran the combination, as recipe snapshot writes it.
+      const text = (shape.snapshotFormat ?? 2) === 2 ? snapshotRefToYaml(snapshot, shaOf.get(entry.mark)!) : snapshotToYaml(snapshot);
       time += 60;
       const message = `chore(releases): snapshot ${snapshot.id.slice(0, 12)} of dev\n`;
-      stream += `commit refs/heads/main\nmark :${mark + n + 1}\ncommitter Bench <bench@example.test> ${time} +0000\ndata ${Buffer.byteLength(message)}\n${message}${n === 0 ? 'from refs/heads/main^0\n' : ''}M 100644 inline releases/snapshots/${snapshot.id.slice(0, 12)}.yaml\ndata ${Buffer.byteLength(text)}\n${text}\n`;
+      emit(`commit refs/heads/main\nmark :${mark + n + 1}\ncommitter Bench <bench@example.test> ${time} +0000\ndata ${Buffer.byteLength(message)}\n${message}${n === 0 ? 'from refs/heads/main^0\n' : ''}M 100644 inline releases/snapshots/${snapshot.id.slice(0, 12)}.yaml\ndata ${Buffer.byteLength(text)}\n${text}\n`);
     }
-    stream += 'done\n';
-    if (recorded.length > 0) git(['fast-import', '--quiet', '--done'], stream);
+    emit('done\n');
+    if (recorded.length > 0) fastImport([]);
+    else closeSync(fd);
     git(['reset', '-q', '--hard', 'main']);
     return { environments: envs, snapshotIds: ids };
   }
+  closeSync(fd);
+  rmSync(streamFile, { force: true });
   return { environments: envs, snapshotIds: [] };
 }

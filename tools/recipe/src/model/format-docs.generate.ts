@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { withFieldTables } from './format-docs.ts';
 import { environmentsSchema, recipeSchema } from './schema.ts';
-import { snapshotSchema } from './snapshot.ts';
+import { snapshotRefSchema, snapshotSchema } from './snapshot.ts';
 
 export const formatsDoc = fileURLToPath(new URL('../../docs/formats.md', import.meta.url));
 
@@ -12,6 +12,7 @@ export const formatSchemas = {
   [environmentsSchema.$id]: environmentsSchema,
   [recipeSchema.$id]: recipeSchema,
   [snapshotSchema.$id]: snapshotSchema,
+  [snapshotRefSchema.$id]: snapshotRefSchema,
 };
 
 export function generateFormatsDoc(): string {

@@ -159,7 +159,7 @@ export const snapshotRefSchema = {
   additionalProperties: false,
   required: ['format', 'id', 'environment', 'createdAt', 'recipe', 'verifications'],
   properties: {
-    format: { const: 2, description: '2: the combination is named by a releases commit (recipe:), not copied' },
+    format: { enum: [2], description: '2: the combination is named by a releases commit (recipe:), not copied' },
     id: { ...sha256, description: 'the SHA-256 of the combination, as written by recipe snapshot' },
     environment: { ...name, description: 'the environment the combination was first recorded in' },
     createdAt: timestamp,
