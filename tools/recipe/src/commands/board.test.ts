@@ -211,7 +211,8 @@ describe('recipe board', () => {
 
       expect((await runRecipe(repo.root, ['hold', 'dev', '--reason', 'on call for the weekend'])).code).toBe(0);
       await expect.poll(async () => (await (await fetch(url)).text()).includes('on call for the weekend'), { timeout: 30_000, interval: 200 }).toBe(true);
-      expect(output).toMatch(/re-rendered in \d+ ms/);
+      // The page is written before the line is printed: wait for the line too.
+      await expect.poll(() => output, { timeout: 10_000, interval: 100 }).toMatch(/re-rendered in \d+ ms/);
     } finally {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -70,7 +70,10 @@ export async function promote(options: PromoteOptions): Promise<FlowResult> {
         if (options.snapshot !== undefined) {
           // Found by id, in releases/snapshots/ or (pruned) in git history; no other snapshot is read.
           const named = await loadSnapshot(dir, options.snapshot).catch((error: unknown) => {
-            if (error instanceof RecipeError && !error.file) throw new RecipeError(error.message, { field: '--snapshot', hint: `give the id (at least 7 hex digits) of a snapshot; "recipe snapshot ${from}" records one` });
+            if (error instanceof RecipeError && !error.file) {
+              const message = error.message.startsWith('no snapshot') ? `no snapshot ${options.snapshot}` : error.message;
+              throw new RecipeError(message, { field: '--snapshot', hint: `give the id (at least 7 hex digits) of a snapshot in releases/snapshots/ or its git history; "recipe snapshot ${from}" records one` });
+            }
             throw error;
           });
           return judge([named], options.snapshot);
